@@ -1,0 +1,8 @@
+//! The IAM policy language and AWS's policy evaluation logic.
+//!
+//! Pure: no I/O, no clock, no global state. Policies go in as text, requests as
+//! [`request::Request`]; decisions come out with the statements that made them.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod ast;
+pub mod request;
