@@ -1,4 +1,37 @@
-//! The `iamd` binary: the offline policy tools and (later) the server.
-fn main() {
-    println!("iamd");
+//! The `iamd` binary: the server and the offline policy tools.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+#[derive(Parser)]
+#[command(name = "iamd", version, about = "Self-hosted, AWS-compatible IAM and STS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Offline policy tools: validate and simulate policies without a server.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Parse and validate policy documents; print findings as FILE:LINE:COL.
+    Validate(cli::validate::Args),
+    /// Evaluate a SimulateCustomPolicy request offline and print AWS's JSON answer.
+    Simulate(cli::simulate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Policy(PolicyCommand::Validate(args)) => cli::validate::run(args),
+        Command::Policy(PolicyCommand::Simulate(args)) => cli::simulate::run(args),
+    };
+    ExitCode::from(code)
 }

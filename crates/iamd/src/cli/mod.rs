@@ -1,0 +1,3 @@
+//! One module per subcommand; each exposes `Args` (clap) and `run(Args) -> u8` (exit status).
+pub mod simulate;
+pub mod validate;
