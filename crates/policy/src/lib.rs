@@ -6,3 +6,7 @@
 
 pub mod ast;
 pub mod request;
+pub mod error;
+pub mod json;
+pub mod parse;
+pub mod validate;
