@@ -76,5 +76,17 @@ pub mod msg {
     pub const MISSING_RESOURCES: &str = "Policy statement must contain resources.";
     pub const MISSING_EFFECT: &str = "Missing required field Effect";
     pub const LEGACY_PARSING: &str = "The policy failed legacy parsing";
-    pub const INVALID_VERSION: &str = "Invalid Version";
+    /// A managed policy (or permissions boundary) without `"Version": "2012-10-17"`.
+    pub const VERSION_TOO_OLD: &str = "Policy document must be version 2012-10-17 or greater.";
+    pub const DUPLICATE_SID: &str = "Statement IDs (SID) in a single policy must be unique.";
+    pub const INVALID_SID: &str = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
+    /// Followed by `: "TYPE":"VALUE"`.
+    pub const INVALID_PRINCIPAL: &str = "Invalid principal in policy";
+    /// A trust policy statement with an action other than the `sts:` role actions.
+    pub const TRUST_ACTIONS_ONLY: &str = "AssumeRole policy may only specify STS AssumeRole actions.";
+    pub const ACTION_NEEDS_VENDOR: &str =
+        "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+    pub const ACTION_ONE_COLON: &str = "Actions/Condition can contain only one colon.";
+    pub const RESOURCE_VENDOR: &str =
+        "Resource vendor must be fully qualified and cannot contain regexes.";
 }

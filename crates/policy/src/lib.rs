@@ -10,3 +10,4 @@ pub mod error;
 pub mod json;
 pub mod parse;
 pub mod validate;
+pub mod print;

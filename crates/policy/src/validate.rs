@@ -1,18 +1,78 @@
-//! Checks a policy document against the rules of the place it is used.
-use crate::ast::{Policy, Span};
-use crate::error::{msg, PolicyError};
+//! Checks a policy document against the rules of the place it is used (identity,
+//! resource, trust, boundary, session, SCP, RCP), in AWS's words.
+//!
+//! Findings come out in the order AWS checks them, so the first error is the one
+//! AWS answers a `Create*`/`Put*` call with; later findings tell the user what else
+//! to fix. Checks that are AWS's own rejections are errors; advice AWS does not
+//! enforce is a warning.
+use crate::ast::{Effect, Policy, PrincipalSpec, Span, Statement, StringList, Version};
+use crate::error::{msg, ErrorCode, PolicyError};
 use crate::parse;
+
+mod limits;
+mod rules;
+
+pub use limits::{non_whitespace_len, SizeLimit};
 
 /// Where a policy document is used; each place has its own rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
+    /// A managed or inline policy attached to a user, group or role.
     Identity,
+    /// A resource-based policy (S3 bucket policy, SQS queue policy, KMS key policy, ...).
     Resource,
+    /// A role's trust policy (`AssumeRolePolicyDocument`).
     Trust,
+    /// A managed policy used as a permissions boundary.
     PermissionsBoundary,
+    /// A session policy passed to `AssumeRole*` or `GetFederationToken`.
     Session,
+    /// An AWS Organizations service control policy.
     Scp,
+    /// An AWS Organizations resource control policy.
     Rcp,
+}
+
+impl PolicyKind {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Trust => "trust",
+            PolicyKind::PermissionsBoundary => "boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+        }
+    }
+
+    /// Reads a command-line name (`identity`, `resource`, `trust`, `boundary`,
+    /// `session`, `scp`, `rcp`).
+    pub fn from_name(name: &str) -> Option<PolicyKind> {
+        Some(match name {
+            "identity" => PolicyKind::Identity,
+            "resource" => PolicyKind::Resource,
+            "trust" => PolicyKind::Trust,
+            "boundary" | "permissions-boundary" => PolicyKind::PermissionsBoundary,
+            "session" => PolicyKind::Session,
+            "scp" => PolicyKind::Scp,
+            "rcp" => PolicyKind::Rcp,
+            _ => return None,
+        })
+    }
+
+    /// Policies that IAM itself stores or receives (as opposed to AWS Organizations
+    /// or another service's resource policy).
+    fn is_iam_document(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity
+                | PolicyKind::Trust
+                | PolicyKind::PermissionsBoundary
+                | PolicyKind::Session
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,17 +81,28 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem found in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
+    /// A stable identifier of the rule, e.g. `MISSING_PRINCIPAL`.
     pub code: &'static str,
+    /// AWS's wording for errors AWS reports; our own for warnings.
     pub message: String,
     pub span: Span,
 }
 
 /// The outcome of validating a document: the tree when it parsed, and the findings
-/// in the order AWS reports them (the first error is the one AWS answers with).
+/// in the order AWS reports them.
 #[derive(Debug, Clone)]
 pub struct Validation {
     pub policy: Option<Policy>,
@@ -42,47 +113,477 @@ impl Validation {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
+
     /// The error AWS answers with, if any.
     pub fn first_error(&self) -> Option<PolicyError> {
         self.findings
             .iter()
             .find(|f| f.severity == Severity::Error)
-            .map(|f| PolicyError::malformed(f.message.clone(), f.span))
+            .map(|f| PolicyError {
+                code: ErrorCode::MalformedPolicyDocument,
+                message: f.message.clone(),
+                span: f.span,
+            })
+    }
+
+    /// The parsed policy when the document has no errors, else AWS's error.
+    pub fn into_result(self) -> Result<Policy, PolicyError> {
+        if let Some(err) = self.first_error() {
+            return Err(err);
+        }
+        self.policy
+            .ok_or_else(|| PolicyError::malformed(msg::SYNTAX, Span::default()))
     }
 }
 
+/// Parses `text` and checks it against the rules of `kind`.
 pub fn validate_policy(text: &str, kind: PolicyKind) -> Validation {
-    let _ = kind;
-    match parse::parse_document(text) {
-        Err(e) => Validation {
-            policy: None,
-            findings: vec![Finding {
-                severity: Severity::Error,
-                code: "SYNTAX",
-                message: e.message,
-                span: e.span,
-            }],
-        },
-        Ok(doc) => Validation {
-            findings: doc
-                .legacy_errors
-                .into_iter()
-                .map(|e| Finding {
+    let doc = match parse::parse_document(text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            return Validation {
+                policy: None,
+                findings: vec![Finding {
                     severity: Severity::Error,
-                    code: "LEGACY_PARSING",
-                    message: e.message,
-                    span: e.span,
-                })
-                .collect(),
-            policy: Some(doc.policy),
+                    code: "SYNTAX_ERROR",
+                    message: err.message,
+                    span: err.span,
+                }],
+            }
+        }
+    };
+    let mut out = Findings::default();
+    check_policy(&doc.policy, &doc.legacy_errors, kind, &mut out);
+    Validation {
+        policy: Some(doc.policy),
+        findings: out.into_sorted(),
+    }
+}
+
+/// The order in which AWS runs its checks; a finding's phase places it in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Version,
+    Legacy,
+    SidUnique,
+    Principal,
+    Actions,
+    Resources,
+    ResourceFormat,
+    ActionFormat,
+    KindActions,
+    Advice,
+}
+
+#[derive(Default)]
+struct Findings {
+    items: Vec<(Phase, Finding)>,
+}
+
+impl Findings {
+    fn error(&mut self, phase: Phase, code: &'static str, message: impl Into<String>, span: Span) {
+        self.push(phase, Severity::Error, code, message.into(), span);
+    }
+
+    fn warning(
+        &mut self,
+        phase: Phase,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+    ) {
+        self.push(phase, Severity::Warning, code, message.into(), span);
+    }
+
+    fn push(
+        &mut self,
+        phase: Phase,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        span: Span,
+    ) {
+        self.items.push((
+            phase,
+            Finding {
+                severity,
+                code,
+                message,
+                span,
+            },
+        ));
+    }
+
+    /// Errors in AWS's phase order, then warnings; within a phase, document order.
+    fn into_sorted(mut self) -> Vec<Finding> {
+        self.items.sort_by_key(|(phase, f)| (f.severity, *phase));
+        self.items.into_iter().map(|(_, f)| f).collect()
+    }
+}
+
+/// The wording AWS Organizations uses for any SCP/RCP that breaks its rules.
+const ORGANIZATIONS_INVALID: &str =
+    "The provided policy document does not meet the requirements of the specified policy type.";
+
+fn check_policy(policy: &Policy, legacy: &[PolicyError], kind: PolicyKind, out: &mut Findings) {
+    check_version(policy, kind, out);
+    for err in legacy {
+        out.error(Phase::Legacy, "LEGACY_PARSING", err.message.clone(), err.span);
+    }
+    check_sids(policy, kind, out);
+    for st in &policy.statements {
+        check_principal(st, kind, out);
+        check_actions(st, kind, out);
+        check_resources(st, kind, out);
+        check_conditions(st, out);
+        match kind {
+            PolicyKind::Scp => check_scp_statement(st, out),
+            PolicyKind::Rcp => check_rcp_statement(st, out),
+            _ => {}
+        }
+    }
+}
+
+fn check_version(policy: &Policy, kind: PolicyKind, out: &mut Findings) {
+    let version = policy.version.as_ref().map(|v| v.value);
+    if version == Some(Version::V2012_10_17) {
+        return;
+    }
+    let span = policy
+        .version
+        .as_ref()
+        .map(|v| v.span)
+        .unwrap_or(policy.span);
+    match kind {
+        // Managed policies (boundaries are always managed) must be 2012-10-17.
+        PolicyKind::PermissionsBoundary => {
+            out.error(Phase::Version, "VERSION_TOO_OLD", msg::VERSION_TOO_OLD, span)
+        }
+        PolicyKind::Scp | PolicyKind::Rcp => {
+            out.error(Phase::Version, "VERSION_REQUIRED", ORGANIZATIONS_INVALID, span)
+        }
+        _ => {
+            let what = if version.is_some() {
+                "Version 2008-10-17 treats ${...} as literal text and is refused for managed policies"
+            } else {
+                "No Version: ${...} is literal text and managed policies are refused; add \"Version\": \"2012-10-17\""
+            };
+            out.warning(Phase::Advice, "VERSION_TOO_OLD", what, span);
+        }
+    }
+}
+
+fn check_sids(policy: &Policy, kind: PolicyKind, out: &mut Findings) {
+    let mut seen: Vec<&str> = Vec::new();
+    for st in &policy.statements {
+        let Some(sid) = &st.sid else { continue };
+        // AWS does not count empty Sids as duplicates.
+        if !sid.value.is_empty() {
+            if seen.contains(&sid.value.as_str()) {
+                out.error(Phase::SidUnique, "DUPLICATE_SID", msg::DUPLICATE_SID, sid.span);
+            } else {
+                seen.push(&sid.value);
+            }
+        }
+        if !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // IAM enforces the charset; other services' resource policies and
+            // Organizations accept more (S3 and KMS take spaces).
+            if kind.is_iam_document() {
+                out.error(Phase::SidUnique, "INVALID_SID", msg::INVALID_SID, sid.span);
+            } else {
+                out.warning(
+                    Phase::Advice,
+                    "INVALID_SID",
+                    "Sid should contain only ASCII letters and digits",
+                    sid.span,
+                );
+            }
+        }
+    }
+}
+
+fn check_principal(st: &Statement, kind: PolicyKind, out: &mut Findings) {
+    let principal = st.principal.as_ref();
+    match kind {
+        PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::Session => {
+            if let Some(p) = principal {
+                out.error(
+                    Phase::Principal,
+                    "PRINCIPAL_NOT_ALLOWED",
+                    msg::NO_PRINCIPAL_ALLOWED,
+                    p.span,
+                );
+            }
+        }
+        PolicyKind::Scp => {
+            if let Some(p) = principal {
+                out.error(
+                    Phase::Principal,
+                    "PRINCIPAL_NOT_ALLOWED",
+                    ORGANIZATIONS_INVALID,
+                    p.span,
+                );
+            }
+        }
+        PolicyKind::Resource | PolicyKind::Trust => match principal {
+            None => out.error(
+                Phase::Principal,
+                "MISSING_PRINCIPAL",
+                msg::MISSING_PRINCIPAL,
+                st.span,
+            ),
+            // A trust policy names who may assume the role; "everyone except" is
+            // not a principal there.
+            Some(p) if p.negated && kind == PolicyKind::Trust => out.error(
+                Phase::Principal,
+                "MISSING_PRINCIPAL",
+                msg::MISSING_PRINCIPAL,
+                p.span,
+            ),
+            Some(p) => {
+                if p.negated && st.effect.value == Effect::Allow {
+                    out.warning(
+                        Phase::Advice,
+                        "NOT_PRINCIPAL_WITH_ALLOW",
+                        "NotPrincipal is only supported with \"Effect\": \"Deny\"",
+                        p.span,
+                    );
+                }
+                check_principal_values(&p.spec, out);
+            }
+        },
+        PolicyKind::Rcp => match principal {
+            Some(p) if !p.negated && matches!(p.spec, PrincipalSpec::Any(_)) => {}
+            Some(p) => out.error(
+                Phase::Principal,
+                "RCP_PRINCIPAL",
+                ORGANIZATIONS_INVALID,
+                p.span,
+            ),
+            None => out.error(
+                Phase::Principal,
+                "RCP_PRINCIPAL",
+                ORGANIZATIONS_INVALID,
+                st.span,
+            ),
         },
     }
 }
 
-/// Characters that count toward AWS's policy size quotas: everything but whitespace.
-pub fn non_whitespace_len(text: &str) -> usize {
-    text.chars().filter(|c| !c.is_whitespace()).count()
+fn check_principal_values(spec: &PrincipalSpec, out: &mut Findings) {
+    let PrincipalSpec::Map(entries) = spec else {
+        return;
+    };
+    for (kind, list) in entries {
+        if list.items.is_empty() {
+            out.error(Phase::Principal, "EMPTY_PRINCIPAL", msg::SYNTAX, list.span);
+        }
+        for item in &list.items {
+            if !rules::principal_value_is_valid(kind.value, &item.value) {
+                out.error(
+                    Phase::Principal,
+                    "INVALID_PRINCIPAL",
+                    format!(
+                        "{}: \"{}\":\"{}\"",
+                        msg::INVALID_PRINCIPAL,
+                        kind.value.as_str(),
+                        item.value
+                    ),
+                    item.span,
+                );
+            }
+        }
+    }
 }
 
-#[allow(dead_code)]
-const _: &str = msg::SYNTAX;
+fn check_actions(st: &Statement, kind: PolicyKind, out: &mut Findings) {
+    let Some(block) = &st.action else {
+        out.error(Phase::Actions, "MISSING_ACTION", msg::MISSING_ACTIONS, st.span);
+        return;
+    };
+    if block.list.items.is_empty() {
+        out.error(
+            Phase::Actions,
+            "MISSING_ACTION",
+            msg::MISSING_ACTIONS,
+            block.list.span,
+        );
+        return;
+    }
+    for item in &block.list.items {
+        if let Some(message) = rules::action_syntax_error(&item.value) {
+            out.error(Phase::ActionFormat, "INVALID_ACTION", message, item.span);
+        }
+    }
+    if kind == PolicyKind::Trust {
+        let only_assume_role = !block.negated
+            && block
+                .list
+                .items
+                .iter()
+                .all(|a| rules::is_trust_action(&a.value));
+        if !only_assume_role {
+            let span = block
+                .list
+                .items
+                .iter()
+                .find(|a| block.negated || !rules::is_trust_action(&a.value))
+                .map(|a| a.span)
+                .unwrap_or(block.list.span);
+            out.error(
+                Phase::KindActions,
+                "TRUST_ACTION",
+                msg::TRUST_ACTIONS_ONLY,
+                span,
+            );
+        }
+    }
+}
+
+fn check_resources(st: &Statement, kind: PolicyKind, out: &mut Findings) {
+    if kind == PolicyKind::Trust {
+        if let Some(block) = &st.resource {
+            let field = if block.negated { "NotResource" } else { "Resource" };
+            out.error(
+                Phase::Resources,
+                "PROHIBITED_RESOURCE",
+                format!("Has prohibited field {field}"),
+                block.list.span,
+            );
+        }
+        return;
+    }
+    let Some(block) = &st.resource else {
+        out.error(
+            Phase::Resources,
+            "MISSING_RESOURCE",
+            msg::MISSING_RESOURCES,
+            st.span,
+        );
+        return;
+    };
+    if block.list.items.is_empty() {
+        out.error(
+            Phase::Resources,
+            "MISSING_RESOURCE",
+            msg::MISSING_RESOURCES,
+            block.list.span,
+        );
+        return;
+    }
+    check_resource_list(&block.list, out);
+}
+
+fn check_resource_list(list: &StringList, out: &mut Findings) {
+    for item in &list.items {
+        match rules::resource_check(&item.value) {
+            rules::ResourceCheck::Ok => {}
+            rules::ResourceCheck::Legacy => out.error(
+                Phase::Legacy,
+                "LEGACY_PARSING",
+                msg::LEGACY_PARSING,
+                item.span,
+            ),
+            rules::ResourceCheck::Invalid(message) => {
+                out.error(Phase::ResourceFormat, "INVALID_RESOURCE", message, item.span)
+            }
+            rules::ResourceCheck::Suspicious(message) => {
+                out.warning(Phase::Advice, "SUSPICIOUS_RESOURCE", message, item.span)
+            }
+        }
+    }
+}
+
+fn check_conditions(st: &Statement, out: &mut Findings) {
+    use crate::ast::ConditionOp as Op;
+    for cond in &st.conditions {
+        let is_date = matches!(
+            cond.operator.value.op,
+            Op::DateEquals
+                | Op::DateNotEquals
+                | Op::DateLessThan
+                | Op::DateLessThanEquals
+                | Op::DateGreaterThan
+                | Op::DateGreaterThanEquals
+        );
+        if is_date {
+            for v in &cond.values {
+                if !rules::legacy_date_is_valid(v.value.as_text()) {
+                    out.error(
+                        Phase::Legacy,
+                        "LEGACY_PARSING",
+                        msg::LEGACY_PARSING,
+                        v.span,
+                    );
+                }
+            }
+        }
+        if cond.operator.value.op == Op::Null {
+            for v in &cond.values {
+                if !matches!(v.value.as_text(), "true" | "false") {
+                    out.warning(
+                        Phase::Advice,
+                        "NULL_VALUE",
+                        "Null takes \"true\" or \"false\"",
+                        v.span,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// AWS Organizations' rules for SCPs beyond the IAM grammar: no principal (checked
+/// with the principal rules) and statements built from the elements SCPs support.
+fn check_scp_statement(st: &Statement, out: &mut Findings) {
+    if let Some(block) = &st.action {
+        for item in &block.list.items {
+            if item.value.is_empty() {
+                out.error(Phase::KindActions, "SCP_ACTION", ORGANIZATIONS_INVALID, item.span);
+            }
+        }
+    }
+}
+
+/// AWS Organizations' rules for RCPs: `Principal` is `"*"`, effects are `Deny`
+/// (only AWS's `RCPFullAWSAccess` allows), no `NotAction`, and only services that
+/// support RCPs.
+fn check_rcp_statement(st: &Statement, out: &mut Findings) {
+    let full_access = st.effect.value == Effect::Allow
+        && st
+            .action
+            .as_ref()
+            .is_some_and(|a| !a.negated && a.list.items.iter().all(|i| i.value == "*"))
+        && st.conditions.is_empty();
+    if st.effect.value == Effect::Allow && !full_access {
+        out.error(
+            Phase::KindActions,
+            "RCP_ALLOW",
+            ORGANIZATIONS_INVALID,
+            st.effect.span,
+        );
+    }
+    let Some(block) = &st.action else { return };
+    if block.negated {
+        out.error(
+            Phase::KindActions,
+            "RCP_NOT_ACTION",
+            ORGANIZATIONS_INVALID,
+            block.list.span,
+        );
+        return;
+    }
+    if full_access {
+        return;
+    }
+    for item in &block.list.items {
+        if !rules::is_rcp_action(&item.value) {
+            out.error(
+                Phase::KindActions,
+                "RCP_SERVICE",
+                ORGANIZATIONS_INVALID,
+                item.span,
+            );
+        }
+    }
+}
