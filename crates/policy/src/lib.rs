@@ -11,3 +11,7 @@ pub mod json;
 pub mod parse;
 pub mod validate;
 pub mod print;
+pub mod arn;
+pub mod condition;
+pub mod variables;
+pub mod wildcard;

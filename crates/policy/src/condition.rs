@@ -1,0 +1,437 @@
+//! Condition operators: one compiled `operator → key → values` triple of a statement's
+//! `Condition` block, and its test against a request context.
+//!
+//! Semantics, from the IAM User Guide ("Condition operators", "Creating a condition
+//! with multiple context keys or values", "Single-valued vs. multivalued context keys",
+//! "Policy variables with no value"):
+//!
+//! - Several values of one key are ORed: the condition holds when the context value
+//!   matches any of them. For a negated operator (`StringNotEquals`, `NotIpAddress`,
+//!   `ArnNotLike`, `NumericNotEquals`, ...) the context value must match none of them:
+//!   `StringNotEquals: [a, b]` means "neither a nor b".
+//! - A key missing from the context (or present with no value): a positive operator
+//!   does not match; a negated operator matches (there is nothing equal to the
+//!   value); `...IfExists` matches. `Null` tests exactly that presence.
+//! - `ForAllValues:` holds when every context value matches some policy value, and
+//!   also when the key is missing or empty. `ForAnyValue:` holds when at least one
+//!   context value matches; a missing or empty key does not (unless `IfExists`).
+//!   With a negated operator the negation applies per context value
+//!   (`ForAnyValue:StringNotEquals` holds when some value equals none of the policy's).
+//! - A single-valued operator applied to a key with several values (AWS asks for a set
+//!   qualifier there and leaves the outcome unspecified): a positive operator holds when
+//!   any context value matches, a negated one when none does — each the plain negation
+//!   of the other, so a `Deny` with `StringNotEquals` never lets a value through that
+//!   `StringEquals` would have rejected.
+//! - Key names are case-insensitive; they are compared lower-cased.
+//! - A context value that cannot be read as the operator's type (a non-number for
+//!   `Numeric*`, an unparseable date or address, a non-ARN for `Arn*`) matches nothing,
+//!   for negated operators too.
+//! - A policy variable without a value makes that one policy value null: it equals
+//!   nothing, so positive operators skip it and negated operators hold against it.
+//!   Variables are read in values of string and ARN operators only (the IAM User Guide,
+//!   "Where you can use policy variables").
+
+mod binary;
+mod date;
+mod ip;
+mod numeric;
+
+use std::cmp::Ordering;
+use std::net::IpAddr;
+
+use crate::arn::{is_arn, ArnPattern};
+use crate::ast::{Condition, ConditionOp, SetQualifier};
+use crate::request::{Context, ContextValue};
+use crate::variables::Template;
+use crate::wildcard::Pattern;
+
+use numeric::{Decimal, OwnedDecimal};
+
+/// How a `Numeric*` or `Date*` operator compares the context value with a policy value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Equal,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl Comparison {
+    /// `ordering` is the context value compared with the policy value.
+    fn holds(self, ordering: Ordering) -> bool {
+        match self {
+            Comparison::Equal => ordering == Ordering::Equal,
+            Comparison::Less => ordering == Ordering::Less,
+            Comparison::LessOrEqual => ordering != Ordering::Greater,
+            Comparison::Greater => ordering == Ordering::Greater,
+            Comparison::GreaterOrEqual => ordering != Ordering::Less,
+        }
+    }
+}
+
+/// A string operator's policy value: fixed at compile time, or built per request from
+/// policy variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StringValue {
+    Fixed(Pattern),
+    Variable(Template),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ArnValue {
+    Fixed(ArnPattern),
+    Variable(Template),
+}
+
+/// The policy values of a positive operator, parsed for their type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Values {
+    String {
+        /// `*Like`: `*` and `?` are wildcards.
+        like: bool,
+        case_insensitive: bool,
+        values: Vec<StringValue>,
+    },
+    Numeric {
+        comparison: Comparison,
+        values: Vec<OwnedDecimal>,
+    },
+    Date {
+        comparison: Comparison,
+        /// Nanoseconds since the epoch.
+        values: Vec<i128>,
+    },
+    Bool(Vec<bool>),
+    Binary(Vec<Vec<u8>>),
+    Ip(Vec<ip::IpNet>),
+    Arn(Vec<ArnValue>),
+}
+
+impl Values {
+    /// Whether one context value matches any policy value; `None` when the context value
+    /// cannot be read as this operator's type.
+    fn any_matches(&self, value: &str, ctx: &Context) -> Option<bool> {
+        match self {
+            Values::String {
+                like,
+                case_insensitive,
+                values,
+            } => Some(values.iter().any(|v| match v {
+                StringValue::Fixed(p) => p.matches(value),
+                StringValue::Variable(t) => {
+                    let resolved = if *like {
+                        t.resolve_pattern(ctx, *case_insensitive)
+                    } else {
+                        t.resolve_literal_pattern(ctx, *case_insensitive)
+                    };
+                    resolved.is_some_and(|p| p.matches(value))
+                }
+            })),
+            Values::Numeric { comparison, values } => {
+                let n = Decimal::parse(value)?;
+                Some(
+                    values
+                        .iter()
+                        .any(|v| comparison.holds(n.compare(v.as_decimal()))),
+                )
+            }
+            Values::Date { comparison, values } => {
+                let t = date::parse_instant(value)?;
+                Some(values.iter().any(|v| comparison.holds(t.cmp(v))))
+            }
+            Values::Bool(values) => {
+                let b = parse_bool(value)?;
+                Some(values.contains(&b))
+            }
+            Values::Binary(values) => {
+                let mut any = false;
+                for v in values {
+                    any |= binary::decodes_to(value, v)?;
+                }
+                Some(any)
+            }
+            Values::Ip(nets) => {
+                let addr: IpAddr = value.parse().ok()?;
+                Some(nets.iter().any(|n| n.contains(addr)))
+            }
+            Values::Arn(values) => {
+                if !is_arn(value) {
+                    return None;
+                }
+                Some(values.iter().any(|v| match v {
+                    ArnValue::Fixed(p) => p.matches(value),
+                    ArnValue::Variable(t) => {
+                        t.resolve_arn_pattern(ctx).is_some_and(|p| p.matches(value))
+                    }
+                }))
+            }
+        }
+    }
+
+    fn templates(&self) -> impl Iterator<Item = &Template> {
+        let (strings, arns): (&[StringValue], &[ArnValue]) = match self {
+            Values::String { values, .. } => (values, &[]),
+            Values::Arn(values) => (&[], values),
+            _ => (&[], &[]),
+        };
+        strings
+            .iter()
+            .filter_map(|v| match v {
+                StringValue::Variable(t) => Some(t),
+                StringValue::Fixed(_) => None,
+            })
+            .chain(arns.iter().filter_map(|v| match v {
+                ArnValue::Variable(t) => Some(t),
+                ArnValue::Fixed(_) => None,
+            }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Test {
+    /// Every operator but `Null`.
+    Compare { negated: bool, values: Values },
+    /// `Null`: each listed boolean is "the key is absent".
+    Null(Vec<bool>),
+}
+
+/// One compiled condition: operator, key and values, ready to test requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledCondition {
+    key: String,
+    key_lower: String,
+    qualifier: Option<SetQualifier>,
+    if_exists: bool,
+    test: Test,
+}
+
+impl CompiledCondition {
+    /// Compiles a condition. `variables_enabled` is the policy's version rule (policy
+    /// variables only in `2012-10-17`). Errors name the value that does not fit its
+    /// operator (a bad CIDR, a non-number, an unparseable date, ...).
+    pub fn compile(c: &Condition, variables_enabled: bool) -> Result<CompiledCondition, String> {
+        let operator = c.operator.value;
+        let key = c.key.value.clone();
+        let texts = c.values.iter().map(|v| v.value.as_text());
+        let test = if operator.op == ConditionOp::Null {
+            if operator.if_exists {
+                return Err("the Null operator cannot be combined with IfExists".to_string());
+            }
+            Test::Null(
+                texts
+                    .map(|t| {
+                        parse_bool(t).ok_or_else(|| {
+                            format!("Null condition on {key} needs true or false, not {t:?}")
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        } else {
+            let (negated, values) = compile_values(operator.op, texts, variables_enabled)
+                .map_err(|e| format!("{} on {key}: {e}", c.operator_text))?;
+            Test::Compare { negated, values }
+        };
+        Ok(CompiledCondition {
+            key_lower: key.to_ascii_lowercase(),
+            key,
+            qualifier: operator.qualifier,
+            if_exists: operator.if_exists,
+            test,
+        })
+    }
+
+    /// The condition key as written.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The condition key, lower-cased (as the context stores keys).
+    pub fn key_lower(&self) -> &str {
+        &self.key_lower
+    }
+
+    /// Every context key the condition reads (lower-cased): its own key and the keys of
+    /// policy variables in its values. May repeat a key.
+    pub fn referenced_keys(&self) -> impl Iterator<Item = &str> {
+        let templates = match &self.test {
+            Test::Compare { values, .. } => Some(values.templates()),
+            Test::Null(_) => None,
+        };
+        std::iter::once(self.key_lower.as_str()).chain(
+            templates
+                .into_iter()
+                .flatten()
+                .flat_map(|t| t.referenced_keys()),
+        )
+    }
+
+    /// Whether the condition holds for the request context.
+    pub fn matches(&self, ctx: &Context) -> bool {
+        let present: Option<&ContextValue> = ctx
+            .get_lower(&self.key_lower)
+            .filter(|v| !v.values.is_empty());
+        let (negated, values) = match &self.test {
+            Test::Null(want_absent) => {
+                let absent = present.is_none();
+                return want_absent.contains(&absent);
+            }
+            Test::Compare { negated, values } => (*negated, values),
+        };
+        // The operator applied to one context value.
+        let one = |v: &String| match values.any_matches(v, ctx) {
+            Some(matched) => matched != negated,
+            None => false,
+        };
+        match (self.qualifier, present) {
+            (None, None) => self.if_exists || negated,
+            (None, Some(cv)) if negated => cv.values.iter().all(one),
+            (None, Some(cv)) => cv.values.iter().any(one),
+            (Some(SetQualifier::ForAllValues), None) => true,
+            (Some(SetQualifier::ForAllValues), Some(cv)) => cv.values.iter().all(one),
+            (Some(SetQualifier::ForAnyValue), None) => self.if_exists,
+            (Some(SetQualifier::ForAnyValue), Some(cv)) => cv.values.iter().any(one),
+        }
+    }
+}
+
+/// Whether every condition holds: the conditions of one statement are ANDed.
+pub fn all_match(conds: &[CompiledCondition], ctx: &Context) -> bool {
+    conds.iter().all(|c| c.matches(ctx))
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Parses each value with `parse`, naming the first one that does not parse.
+fn parse_all<'a, T>(
+    texts: impl Iterator<Item = &'a str>,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, String> {
+    texts
+        .map(|t| parse(t).ok_or_else(|| format!("{t:?} is not {what}")))
+        .collect()
+}
+
+fn compile_values<'a>(
+    op: ConditionOp,
+    texts: impl Iterator<Item = &'a str>,
+    variables_enabled: bool,
+) -> Result<(bool, Values), String> {
+    use ConditionOp as Op;
+    let string = |like, case_insensitive, texts: &mut dyn Iterator<Item = &'a str>| {
+        let values = texts
+            .map(|t| {
+                let template = Template::parse(t, variables_enabled)?;
+                if template.has_variables() {
+                    return Ok(StringValue::Variable(template));
+                }
+                // No variables: escapes such as `${*}` are settled now and, like
+                // substituted text, never act as wildcards.
+                let empty = Context::new();
+                let fixed = if like {
+                    template.resolve_pattern(&empty, case_insensitive)
+                } else {
+                    template.resolve_literal_pattern(&empty, case_insensitive)
+                };
+                Ok(match fixed {
+                    Some(p) => StringValue::Fixed(p),
+                    None => StringValue::Variable(template),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok::<_, String>(Values::String {
+            like,
+            case_insensitive,
+            values,
+        })
+    };
+    let numeric = |comparison, texts: &mut dyn Iterator<Item = &'a str>| {
+        Ok::<_, String>(Values::Numeric {
+            comparison,
+            values: parse_all(texts, "a number", OwnedDecimal::parse)?,
+        })
+    };
+    let date = |comparison, texts: &mut dyn Iterator<Item = &'a str>| {
+        Ok::<_, String>(Values::Date {
+            comparison,
+            values: parse_all(texts, "an ISO 8601 date or epoch time", date::parse_instant)?,
+        })
+    };
+    let mut texts = texts;
+    let t: &mut dyn Iterator<Item = &'a str> = &mut texts;
+    Ok(match op {
+        Op::StringEquals => (false, string(false, false, t)?),
+        Op::StringNotEquals => (true, string(false, false, t)?),
+        Op::StringEqualsIgnoreCase => (false, string(false, true, t)?),
+        Op::StringNotEqualsIgnoreCase => (true, string(false, true, t)?),
+        Op::StringLike => (false, string(true, false, t)?),
+        Op::StringNotLike => (true, string(true, false, t)?),
+        Op::NumericEquals => (false, numeric(Comparison::Equal, t)?),
+        Op::NumericNotEquals => (true, numeric(Comparison::Equal, t)?),
+        Op::NumericLessThan => (false, numeric(Comparison::Less, t)?),
+        Op::NumericLessThanEquals => (false, numeric(Comparison::LessOrEqual, t)?),
+        Op::NumericGreaterThan => (false, numeric(Comparison::Greater, t)?),
+        Op::NumericGreaterThanEquals => (false, numeric(Comparison::GreaterOrEqual, t)?),
+        Op::DateEquals => (false, date(Comparison::Equal, t)?),
+        Op::DateNotEquals => (true, date(Comparison::Equal, t)?),
+        Op::DateLessThan => (false, date(Comparison::Less, t)?),
+        Op::DateLessThanEquals => (false, date(Comparison::LessOrEqual, t)?),
+        Op::DateGreaterThan => (false, date(Comparison::Greater, t)?),
+        Op::DateGreaterThanEquals => (false, date(Comparison::GreaterOrEqual, t)?),
+        Op::Bool => (
+            false,
+            Values::Bool(parse_all(t, "true or false", parse_bool)?),
+        ),
+        Op::BinaryEquals => (
+            false,
+            Values::Binary(parse_all(t, "base64 text", binary::decode)?),
+        ),
+        Op::IpAddress => (
+            false,
+            Values::Ip(parse_all(
+                t,
+                "an IP address or CIDR block",
+                ip::IpNet::parse,
+            )?),
+        ),
+        Op::NotIpAddress => (
+            true,
+            Values::Ip(parse_all(
+                t,
+                "an IP address or CIDR block",
+                ip::IpNet::parse,
+            )?),
+        ),
+        Op::ArnEquals | Op::ArnLike => (false, arn_values(t, variables_enabled)?),
+        Op::ArnNotEquals | Op::ArnNotLike => (true, arn_values(t, variables_enabled)?),
+        Op::Null => return Err("Null is not a comparison".to_string()),
+    })
+}
+
+fn arn_values(
+    texts: &mut dyn Iterator<Item = &str>,
+    variables_enabled: bool,
+) -> Result<Values, String> {
+    let values = texts
+        .map(|t| {
+            let template = Template::parse(t, variables_enabled)?;
+            if template.has_variables() {
+                return Ok(ArnValue::Variable(template));
+            }
+            Ok(match template.resolve_arn_pattern(&Context::new()) {
+                Some(p) => ArnValue::Fixed(p),
+                None => ArnValue::Variable(template),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Values::Arn(values))
+}

@@ -1,0 +1,315 @@
+//! Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, ...) in `Resource`
+//! and condition values, following "IAM policy elements: Variables and tags" in the IAM
+//! User Guide:
+//!
+//! - A variable is `${key}`; the key is a condition key, matched without regard to case.
+//!   It is replaced by the key's value in the request context.
+//! - `${key, 'default'}` gives a default used when the key has no value; the default is
+//!   case-sensitive text. (A quote inside the default is written `''`.) Spaces around the
+//!   key and around the quoted default are ignored.
+//! - `${*}`, `${?}` and `${$}` stand for the literal characters `*`, `?` and `$`: they
+//!   never act as wildcards. Text substituted for a variable is literal too, so a tag
+//!   value containing `*` matches only a `*`.
+//! - Only single-valued keys can be variables ("Single-valued vs. multivalued context
+//!   keys": "you cannot use a multivalued context key as a policy variable"); a
+//!   multivalued key counts as having no value.
+//! - "Policy variables with no value": a variable without a value (and without a
+//!   default) makes its whole value null. [`Template::resolve`] then answers `None`: in
+//!   `Resource` that entry matches no resource; in a condition the value equals nothing
+//!   (so `StringEquals` fails and `StringNotEquals` holds).
+//! - Variables exist only in policies of version `2012-10-17`; in older ones `${...}` is
+//!   plain text.
+
+use crate::arn::ArnPattern;
+use crate::request::Context;
+use crate::wildcard::{Pattern, Token};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    /// Policy text as written: in `*Like` operators and `Resource`, `*` and `?` in it are
+    /// wildcards.
+    Text(String),
+    /// `${key}` or `${key, 'default'}`.
+    Variable {
+        key_lower: String,
+        default: Option<String>,
+    },
+    /// `${*}`, `${?}`, `${$}`.
+    Escaped(char),
+}
+
+/// A policy string that may contain policy variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+impl Template {
+    /// Parses `text`. When `variables_enabled` is false, `${...}` is literal text.
+    /// Errors describe a malformed variable (unterminated, empty name, badly quoted
+    /// default).
+    pub fn parse(text: &str, variables_enabled: bool) -> Result<Template, String> {
+        if !variables_enabled || !text.contains("${") {
+            return Ok(Template::literal(text));
+        }
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("${") {
+            let (before, from_var) = rest.split_at(at);
+            push_text(&mut parts, before);
+            let (part, after) = parse_variable(from_var)?;
+            match part {
+                Part::Text(t) => push_text(&mut parts, &t),
+                other => parts.push(other),
+            }
+            rest = after;
+        }
+        push_text(&mut parts, rest);
+        Ok(Template { parts })
+    }
+
+    /// A template of plain text, without variables.
+    pub fn literal(text: &str) -> Template {
+        let mut parts = Vec::new();
+        push_text(&mut parts, text);
+        Template { parts }
+    }
+
+    /// Whether any part depends on the request (a `${key}` variable). Escapes such as
+    /// `${*}` do not count: they are fixed text.
+    pub fn has_variables(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Variable { .. }))
+    }
+
+    /// Whether the template is plain text (no variables and no escapes).
+    pub fn is_plain(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
+    }
+
+    /// The lower-cased condition keys the template reads.
+    pub fn referenced_keys(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Variable { key_lower, .. } => Some(key_lower.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The text with every variable replaced; `None` when a variable has no value and
+    /// no default. Escapes become their characters.
+    pub fn resolve(&self, ctx: &Context) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Escaped(c) => out.push(*c),
+                Part::Variable { key_lower, default } => {
+                    out.push_str(variable_value(ctx, key_lower, default.as_deref())?)
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Resolves into tokens. With `wildcards`, `*` and `?` of the policy text are
+    /// wildcards; substituted values and escapes are always literal.
+    pub(crate) fn resolve_tokens(&self, ctx: &Context, wildcards: bool) -> Option<Vec<Token>> {
+        let mut tokens = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) if wildcards => Token::parse_into(t, &mut tokens),
+                Part::Text(t) => Token::literal_into(t, &mut tokens),
+                Part::Escaped(c) => tokens.push(Token::Char(*c)),
+                Part::Variable { key_lower, default } => Token::literal_into(
+                    variable_value(ctx, key_lower, default.as_deref())?,
+                    &mut tokens,
+                ),
+            }
+        }
+        Some(tokens)
+    }
+
+    /// Resolves into a wildcard pattern (the policy text's `*`/`?` are wildcards,
+    /// substituted text and escapes are literal).
+    pub fn resolve_pattern(&self, ctx: &Context, case_insensitive: bool) -> Option<Pattern> {
+        self.resolve_tokens(ctx, true)
+            .map(|t| Pattern::from_tokens(t, case_insensitive))
+    }
+
+    /// Resolves into a pattern without wildcards (for `StringEquals` and friends).
+    pub fn resolve_literal_pattern(
+        &self,
+        ctx: &Context,
+        case_insensitive: bool,
+    ) -> Option<Pattern> {
+        self.resolve_tokens(ctx, false)
+            .map(|t| Pattern::from_tokens(t, case_insensitive))
+    }
+
+    /// Resolves into an ARN pattern (`Resource` entries and ARN operators).
+    pub fn resolve_arn_pattern(&self, ctx: &Context) -> Option<ArnPattern> {
+        self.resolve_tokens(ctx, true).map(ArnPattern::from_tokens)
+    }
+}
+
+fn push_text(parts: &mut Vec<Part>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Part::Text(prev)) = parts.last_mut() {
+        prev.push_str(text);
+    } else {
+        parts.push(Part::Text(text.to_string()));
+    }
+}
+
+/// The value a variable stands for: the key's single value, else the default.
+fn variable_value<'a>(
+    ctx: &'a Context,
+    key_lower: &str,
+    default: Option<&'a str>,
+) -> Option<&'a str> {
+    let single = ctx
+        .get_lower(key_lower)
+        .filter(|v| !v.multi_valued)
+        .and_then(|v| match v.values.as_slice() {
+            [one] => Some(one.as_str()),
+            _ => None,
+        });
+    single.or(default)
+}
+
+/// Parses the variable at the start of `text` (which begins with `${`). Returns the part
+/// and the text after the closing `}`.
+fn parse_variable(text: &str) -> Result<(Part, &str), String> {
+    let body = text.get(2..).unwrap_or_default();
+    let end_of_key = body
+        .find([',', '}'])
+        .ok_or_else(|| format!("policy variable is not closed with '}}': {text}"))?;
+    let (raw_key, rest) = body.split_at(end_of_key);
+    let key = raw_key.trim();
+    if key.is_empty() {
+        return Err("policy variable has an empty name".to_string());
+    }
+    if key.contains(char::is_whitespace) || (key.contains(['{', '$']) && key != "$") {
+        return Err(format!("invalid policy variable name: {key}"));
+    }
+    let (default, after) = if let Some(after_comma) = rest.strip_prefix(',') {
+        let (default, after_default) = parse_default(after_comma)?;
+        let after_default = after_default.trim_start();
+        let after = after_default.strip_prefix('}').ok_or_else(|| {
+            format!("policy variable {key}: expected '}}' after the default value")
+        })?;
+        (Some(default), after)
+    } else {
+        (None, rest.get(1..).unwrap_or_default())
+    };
+    let part = match (key, &default) {
+        ("*", None) => Part::Escaped('*'),
+        ("?", None) => Part::Escaped('?'),
+        ("$", None) => Part::Escaped('$'),
+        _ => Part::Variable {
+            key_lower: key.to_ascii_lowercase(),
+            default,
+        },
+    };
+    Ok((part, after))
+}
+
+/// Parses ` 'text'` (leading spaces allowed, `''` is one quote). Returns the text and
+/// what follows the closing quote.
+fn parse_default(text: &str) -> Result<(String, &str), String> {
+    let quoted = text
+        .trim_start()
+        .strip_prefix('\'')
+        .ok_or_else(|| "a policy variable's default value must be in single quotes".to_string())?;
+    let mut value = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\'' {
+            value.push(c);
+            continue;
+        }
+        if quoted.get(i + 1..).is_some_and(|r| r.starts_with('\'')) {
+            value.push('\'');
+            chars.next();
+            continue;
+        }
+        return Ok((value, quoted.get(i + 1..).unwrap_or_default()));
+    }
+    Err("a policy variable's default value is missing its closing quote".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::ContextValue;
+
+    fn ctx() -> Context {
+        let mut c = Context::new();
+        c.insert("aws:username", ContextValue::single("alice"));
+        c.insert("aws:PrincipalTag/team", ContextValue::single("a*b"));
+        c.insert("aws:TagKeys", ContextValue::multi(["x", "y"]));
+        c
+    }
+
+    #[test]
+    fn substitution() {
+        let t = Template::parse("home/${aws:UserName}/*", true).unwrap();
+        assert!(t.has_variables());
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("home/alice/*"));
+        assert_eq!(t.referenced_keys().collect::<Vec<_>>(), ["aws:username"]);
+    }
+
+    #[test]
+    fn disabled_is_literal() {
+        let t = Template::parse("${aws:username}", false).unwrap();
+        assert!(!t.has_variables());
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("${aws:username}"));
+    }
+
+    #[test]
+    fn missing_and_default() {
+        let t = Template::parse("${aws:userid}", true).unwrap();
+        assert_eq!(t.resolve(&ctx()), None);
+        let t = Template::parse("${aws:userid, 'anonymous'}", true).unwrap();
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("anonymous"));
+        let t = Template::parse("${ aws:userid ,  'it''s' }", true).unwrap();
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("it's"));
+        let t = Template::parse("${aws:username, 'x'}", true).unwrap();
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn multivalued_key_has_no_value() {
+        let t = Template::parse("${aws:TagKeys}", true).unwrap();
+        assert_eq!(t.resolve(&ctx()), None);
+    }
+
+    #[test]
+    fn escapes_are_literal() {
+        let t = Template::parse("a${*}b${?}${$}", true).unwrap();
+        assert!(!t.has_variables());
+        assert_eq!(t.resolve(&ctx()).as_deref(), Some("a*b?$"));
+        let p = t.resolve_pattern(&ctx(), false).unwrap();
+        assert!(p.matches("a*b?$"));
+        assert!(!p.matches("axb?$"));
+    }
+
+    #[test]
+    fn substituted_text_is_literal_but_template_wildcards_work() {
+        let t = Template::parse("${aws:PrincipalTag/team}-*", true).unwrap();
+        let p = t.resolve_pattern(&ctx(), false).unwrap();
+        assert!(p.matches("a*b-anything"));
+        assert!(!p.matches("axxb-anything"));
+    }
+
+    #[test]
+    fn malformed() {
+        assert!(Template::parse("${aws:username", true).is_err());
+        assert!(Template::parse("${}", true).is_err());
+        assert!(Template::parse("${a, b}", true).is_err());
+        assert!(Template::parse("${a, 'b}", true).is_err());
+    }
+}
