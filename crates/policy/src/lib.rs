@@ -15,3 +15,7 @@ pub mod arn;
 pub mod condition;
 pub mod variables;
 pub mod wildcard;
+pub mod principal;
+pub mod compile;
+pub mod decision;
+pub mod eval;

@@ -1,0 +1,372 @@
+//! A policy prepared for fast evaluation: actions lower-cased and compiled to wildcard
+//! patterns, resources compiled to ARN patterns (resolved per request only when they
+//! hold policy variables), principals and conditions compiled, and statements indexed by
+//! service prefix so that a request looks only at statements that can match its action.
+//!
+//! Nothing on the matching path allocates, except resolving a `Resource` that holds a
+//! policy variable.
+use crate::arn::ArnPattern;
+use crate::ast::{self, Effect, Span};
+use crate::condition::{self, CompiledCondition};
+use crate::error::PolicyError;
+use crate::parse::parse_policy;
+use crate::principal::{PrincipalMatch, PrincipalMatcher};
+use crate::request::{Context, Principal};
+use crate::variables::Template;
+use crate::wildcard::Pattern;
+
+/// One statement, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledStatement {
+    /// 0-based position in the policy.
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Effect,
+    /// The span of the statement's JSON object.
+    pub span: Span,
+    actions: ActionMatcher,
+    /// `None` when the statement has no `Resource`/`NotResource` (trust policies):
+    /// every resource matches.
+    resources: Option<ResourceMatcher>,
+    principal: Option<PrincipalMatcher>,
+    conditions: Vec<CompiledCondition>,
+    /// The context keys the statement reads (condition keys as written, variables of
+    /// `Resource` lower-cased), for reporting keys a request did not carry.
+    referenced_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ActionMatcher {
+    negated: bool,
+    patterns: Vec<Pattern>,
+}
+
+impl ActionMatcher {
+    fn matches(&self, action: &str) -> bool {
+        self.patterns.iter().any(|p| p.matches(action)) != self.negated
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ResourceItem {
+    Fixed(ArnPattern),
+    /// A pattern with policy variables, resolved against each request's context.
+    Template(Template),
+}
+
+#[derive(Debug, Clone)]
+struct ResourceMatcher {
+    negated: bool,
+    items: Vec<ResourceItem>,
+}
+
+impl ResourceMatcher {
+    fn matches(&self, arn: &str, context: &Context) -> bool {
+        let any = self.items.iter().any(|item| match item {
+            ResourceItem::Fixed(p) => p.matches(arn),
+            // A variable without a value makes the element match nothing (AWS: "If
+            // there is no value for a variable ... the policy does not match").
+            ResourceItem::Template(t) => match t.resolve_arn_pattern(context) {
+                Some(p) => p.matches(arn),
+                None => false,
+            },
+        });
+        any != self.negated
+    }
+}
+
+impl CompiledStatement {
+    fn compile(stmt: &ast::Statement, variables: bool) -> Result<CompiledStatement, PolicyError> {
+        let actions = match &stmt.action {
+            Some(block) => ActionMatcher {
+                negated: block.negated,
+                patterns: block
+                    .list
+                    .items
+                    .iter()
+                    .map(|a| Pattern::new(&a.value.to_ascii_lowercase(), true))
+                    .collect(),
+            },
+            // A statement without actions matches none (validation rejects it).
+            None => ActionMatcher {
+                negated: false,
+                patterns: Vec::new(),
+            },
+        };
+        let mut referenced_keys = Vec::new();
+        let resources = match &stmt.resource {
+            Some(block) => {
+                let mut items = Vec::with_capacity(block.list.items.len());
+                for r in &block.list.items {
+                    let template = Template::parse(&r.value, variables)
+                        .map_err(|message| PolicyError::malformed(message, r.span))?;
+                    let item = if template.is_plain() {
+                        ResourceItem::Fixed(ArnPattern::new(&r.value))
+                    } else if !template.has_variables() {
+                        // Only escapes such as `${*}`: fixed text, resolved once.
+                        match template.resolve_arn_pattern(&Context::new()) {
+                            Some(p) => ResourceItem::Fixed(p),
+                            None => ResourceItem::Template(template),
+                        }
+                    } else {
+                        for key in template.referenced_keys() {
+                            push_key(&mut referenced_keys, key);
+                        }
+                        ResourceItem::Template(template)
+                    };
+                    items.push(item);
+                }
+                Some(ResourceMatcher {
+                    negated: block.negated,
+                    items,
+                })
+            }
+            None => None,
+        };
+        let mut conditions = Vec::with_capacity(stmt.conditions.len());
+        for c in &stmt.conditions {
+            let compiled = CompiledCondition::compile(c, variables)
+                .map_err(|message| PolicyError::malformed(message, c.operator.span))?;
+            // The key as written, then keys of variables in the values.
+            push_key(&mut referenced_keys, &c.key.value);
+            for key in compiled.referenced_keys() {
+                push_key(&mut referenced_keys, key);
+            }
+            conditions.push(compiled);
+        }
+        Ok(CompiledStatement {
+            index: stmt.index,
+            sid: stmt.sid.as_ref().map(|s| s.value.clone()),
+            effect: stmt.effect.value,
+            span: stmt.span,
+            actions,
+            resources,
+            principal: stmt.principal.as_ref().map(PrincipalMatcher::compile),
+            conditions,
+            referenced_keys,
+        })
+    }
+
+    /// Whether `Action`/`NotAction` covers `action` (any case).
+    pub fn matches_action(&self, action: &str) -> bool {
+        self.actions.matches(action)
+    }
+
+    /// Whether `Resource`/`NotResource` covers `arn`; a statement without either covers all.
+    pub fn matches_resource(&self, arn: &str, context: &Context) -> bool {
+        match &self.resources {
+            Some(r) => r.matches(arn, context),
+            None => true,
+        }
+    }
+
+    /// How `Principal`/`NotPrincipal` names the caller; a statement without either
+    /// (identity-based policies) names every caller directly.
+    pub fn principal_match(&self, caller: &Principal) -> PrincipalMatch {
+        match &self.principal {
+            Some(p) => p.matches(caller),
+            None => PrincipalMatch::Direct,
+        }
+    }
+
+    /// Whether the statement has a `NotPrincipal` element.
+    pub fn has_not_principal(&self) -> bool {
+        self.principal
+            .as_ref()
+            .is_some_and(PrincipalMatcher::is_negated)
+    }
+
+    /// Whether every condition holds.
+    pub fn conditions_hold(&self, context: &Context) -> bool {
+        condition::all_match(&self.conditions, context)
+    }
+
+    /// The context keys the statement reads, each once (compared without case).
+    pub fn referenced_keys(&self) -> &[String] {
+        &self.referenced_keys
+    }
+}
+
+fn push_key(keys: &mut Vec<String>, key: &str) {
+    if !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+        keys.push(key.to_string());
+    }
+}
+
+/// Statement numbers grouped by the service prefix their actions name.
+#[derive(Debug, Clone, Default)]
+struct ServiceIndex {
+    /// Sorted by service prefix (lower case); statement numbers ascending.
+    by_service: Vec<(Box<str>, Vec<u32>)>,
+    /// Statements that may match any service: `NotAction`, a wildcard in the
+    /// service part, or no `Action` at all. Ascending.
+    any_service: Vec<u32>,
+}
+
+impl ServiceIndex {
+    fn build(statements: &[ast::Statement]) -> ServiceIndex {
+        let mut index = ServiceIndex::default();
+        for (n, stmt) in statements.iter().enumerate() {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let services = statement_services(stmt);
+            match services {
+                None => index.any_service.push(n),
+                Some(list) => {
+                    for service in list {
+                        match index
+                            .by_service
+                            .binary_search_by(|(s, _)| (**s).cmp(service.as_str()))
+                        {
+                            Ok(i) => {
+                                if let Some((_, v)) = index.by_service.get_mut(i) {
+                                    if v.last() != Some(&n) {
+                                        v.push(n);
+                                    }
+                                }
+                            }
+                            Err(i) => index.by_service.insert(i, (service.into(), vec![n])),
+                        }
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// The statements that may match an action of `service` (any case).
+    fn lookup(&self, service: &str) -> &[u32] {
+        match self
+            .by_service
+            .binary_search_by(|(s, _)| cmp_ignore_ascii_case(s, service))
+        {
+            Ok(i) => self
+                .by_service
+                .get(i)
+                .map(|(_, v)| v.as_slice())
+                .unwrap_or(&[]),
+            Err(_) => &[],
+        }
+    }
+}
+
+/// Compares `lower` (already lower case) with `text` folded to ASCII lower case.
+fn cmp_ignore_ascii_case(lower: &str, text: &str) -> std::cmp::Ordering {
+    lower
+        .bytes()
+        .cmp(text.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+/// The lower-cased service prefixes a statement's `Action` names, or `None` when it may
+/// match any service.
+fn statement_services(stmt: &ast::Statement) -> Option<Vec<String>> {
+    let block = stmt.action.as_ref()?;
+    if block.negated {
+        return None;
+    }
+    let mut out = Vec::new();
+    for item in &block.list.items {
+        let (service, _) = item.value.split_once(':')?;
+        if service.contains(['*', '?']) {
+            return None;
+        }
+        let service = service.to_ascii_lowercase();
+        if !out.contains(&service) {
+            out.push(service);
+        }
+    }
+    Some(out)
+}
+
+/// A policy ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    /// The caller's name for the policy (`PolicyInputList.1`, an ARN, a file name).
+    pub id: String,
+    /// The simulator's `SourcePolicyType` for statements of this policy.
+    pub source_type: String,
+    statements: Vec<CompiledStatement>,
+    index: ServiceIndex,
+}
+
+impl CompiledPolicy {
+    /// Compiles a parsed policy.
+    pub fn compile(
+        policy: &ast::Policy,
+        id: impl Into<String>,
+        source_type: impl Into<String>,
+    ) -> Result<CompiledPolicy, PolicyError> {
+        let variables = policy.variables_enabled();
+        let statements = policy
+            .statements
+            .iter()
+            .map(|s| CompiledStatement::compile(s, variables))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CompiledPolicy {
+            id: id.into(),
+            source_type: source_type.into(),
+            statements,
+            index: ServiceIndex::build(&policy.statements),
+        })
+    }
+
+    /// Parses and compiles policy text.
+    pub fn from_text(
+        text: &str,
+        id: impl Into<String>,
+        source_type: impl Into<String>,
+    ) -> Result<CompiledPolicy, PolicyError> {
+        let policy = parse_policy(text)?;
+        CompiledPolicy::compile(&policy, id, source_type)
+    }
+
+    pub fn statements(&self) -> &[CompiledStatement] {
+        &self.statements
+    }
+
+    /// The statements that can match `action`, in document order, without allocating.
+    pub fn candidates<'a>(
+        &'a self,
+        action: &str,
+    ) -> impl Iterator<Item = &'a CompiledStatement> + 'a {
+        let service = action.split_once(':').map_or(action, |(s, _)| s);
+        let a = self.index.lookup(service);
+        let b = self.index.any_service.as_slice();
+        MergeAscending { a, b }.filter_map(move |n| self.statements.get(n as usize))
+    }
+}
+
+/// Merges two ascending lists of statement numbers.
+struct MergeAscending<'a> {
+    a: &'a [u32],
+    b: &'a [u32],
+}
+
+impl Iterator for MergeAscending<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match (self.a.split_first(), self.b.split_first()) {
+            (Some((&x, ra)), Some((&y, rb))) => {
+                if x <= y {
+                    self.a = ra;
+                    if x == y {
+                        self.b = rb;
+                    }
+                    Some(x)
+                } else {
+                    self.b = rb;
+                    Some(y)
+                }
+            }
+            (Some((&x, ra)), None) => {
+                self.a = ra;
+                Some(x)
+            }
+            (None, Some((&y, rb))) => {
+                self.b = rb;
+                Some(y)
+            }
+            (None, None) => None,
+        }
+    }
+}
