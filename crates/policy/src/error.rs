@@ -83,7 +83,8 @@ pub mod msg {
     /// Followed by `: "TYPE":"VALUE"`.
     pub const INVALID_PRINCIPAL: &str = "Invalid principal in policy";
     /// A trust policy statement with an action other than the `sts:` role actions.
-    pub const TRUST_ACTIONS_ONLY: &str = "AssumeRole policy may only specify STS AssumeRole actions.";
+    pub const TRUST_ACTIONS_ONLY: &str =
+        "AssumeRole policy may only specify STS AssumeRole actions.";
     pub const ACTION_NEEDS_VENDOR: &str =
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
     pub const ACTION_ONE_COLON: &str = "Actions/Condition can contain only one colon.";

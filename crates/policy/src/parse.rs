@@ -7,9 +7,9 @@
 //! AWS answers every shape error with the same "Syntax errors in policy."; the span
 //! of our error says which element was at fault.
 use crate::ast::{
-    ActionBlock, Condition, ConditionOp, ConditionValue, Effect, Operator, Policy,
-    PrincipalBlock, PrincipalSpec, PrincipalType, ResourceBlock, SetQualifier, Span, Spanned,
-    Statement, StringList, Version,
+    ActionBlock, Condition, ConditionOp, ConditionValue, Effect, Operator, Policy, PrincipalBlock,
+    PrincipalSpec, PrincipalType, ResourceBlock, SetQualifier, Span, Spanned, Statement,
+    StringList, Version,
 };
 use crate::error::{msg, PolicyError};
 use crate::json::{self, Kind, Member, Value};
@@ -55,7 +55,13 @@ pub fn parse_document(text: &str) -> Result<ParsedDocument, PolicyError> {
 
 fn syntax_error(err: Option<json::JsonError>) -> PolicyError {
     let pos = err.map(|e| e.pos).unwrap_or_default();
-    PolicyError::malformed(msg::SYNTAX, Span { start: pos, end: pos })
+    PolicyError::malformed(
+        msg::SYNTAX,
+        Span {
+            start: pos,
+            end: pos,
+        },
+    )
 }
 
 fn syntax_at(span: Span) -> PolicyError {
@@ -75,7 +81,10 @@ fn member_span(m: &Member<'_>) -> Span {
 fn check_unique(members: &[Member<'_>]) -> Result<(), PolicyError> {
     // Policy objects have a handful of keys; a quadratic scan beats hashing here.
     for (i, m) in members.iter().enumerate() {
-        if members.get(..i).is_some_and(|seen| seen.iter().any(|s| s.key == m.key)) {
+        if members
+            .get(..i)
+            .is_some_and(|seen| seen.iter().any(|s| s.key == m.key))
+        {
             return Err(syntax_at(m.key_span));
         }
     }
@@ -339,8 +348,14 @@ fn condition_scalar(value: &Value<'_>) -> Result<Spanned<ConditionValue>, Policy
 pub const OPERATOR_NAMES: [(&str, ConditionOp); 27] = [
     ("StringEquals", ConditionOp::StringEquals),
     ("StringNotEquals", ConditionOp::StringNotEquals),
-    ("StringEqualsIgnoreCase", ConditionOp::StringEqualsIgnoreCase),
-    ("StringNotEqualsIgnoreCase", ConditionOp::StringNotEqualsIgnoreCase),
+    (
+        "StringEqualsIgnoreCase",
+        ConditionOp::StringEqualsIgnoreCase,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        ConditionOp::StringNotEqualsIgnoreCase,
+    ),
     ("StringLike", ConditionOp::StringLike),
     ("StringNotLike", ConditionOp::StringNotLike),
     ("NumericEquals", ConditionOp::NumericEquals),
@@ -348,7 +363,10 @@ pub const OPERATOR_NAMES: [(&str, ConditionOp); 27] = [
     ("NumericLessThan", ConditionOp::NumericLessThan),
     ("NumericLessThanEquals", ConditionOp::NumericLessThanEquals),
     ("NumericGreaterThan", ConditionOp::NumericGreaterThan),
-    ("NumericGreaterThanEquals", ConditionOp::NumericGreaterThanEquals),
+    (
+        "NumericGreaterThanEquals",
+        ConditionOp::NumericGreaterThanEquals,
+    ),
     ("DateEquals", ConditionOp::DateEquals),
     ("DateNotEquals", ConditionOp::DateNotEquals),
     ("DateLessThan", ConditionOp::DateLessThan),

@@ -107,7 +107,10 @@ impl Printer {
             self.string_list(&a.list);
         }
         if let Some(r) = &st.resource {
-            self.key(&mut first, if r.negated { "NotResource" } else { "Resource" });
+            self.key(
+                &mut first,
+                if r.negated { "NotResource" } else { "Resource" },
+            );
             self.string_list(&r.list);
         }
         if !st.conditions.is_empty() {
@@ -118,7 +121,14 @@ impl Printer {
     }
 
     fn principal(&mut self, first: &mut bool, p: &PrincipalBlock) {
-        self.key(first, if p.negated { "NotPrincipal" } else { "Principal" });
+        self.key(
+            first,
+            if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            },
+        );
         match &p.spec {
             PrincipalSpec::Any(_) => string(&mut self.buf, "*"),
             PrincipalSpec::Map(entries) => {

@@ -120,7 +120,11 @@ impl Validation {
             .iter()
             .find(|f| f.severity == Severity::Error)
             .map(|f| PolicyError {
-                code: ErrorCode::MalformedPolicyDocument,
+                code: if f.code == SIZE_CODE {
+                    ErrorCode::LimitExceeded
+                } else {
+                    ErrorCode::MalformedPolicyDocument
+                },
                 message: f.message.clone(),
                 span: f.span,
             })
@@ -141,22 +145,82 @@ pub fn validate_policy(text: &str, kind: PolicyKind) -> Validation {
     let doc = match parse::parse_document(text) {
         Ok(doc) => doc,
         Err(err) => {
+            let mut findings = vec![Finding {
+                severity: Severity::Error,
+                code: "SYNTAX_ERROR",
+                message: err.message,
+                span: err.span,
+            }];
+            if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+                organizations_wording(&mut findings);
+            }
             return Validation {
                 policy: None,
-                findings: vec![Finding {
-                    severity: Severity::Error,
-                    code: "SYNTAX_ERROR",
-                    message: err.message,
-                    span: err.span,
-                }],
-            }
+                findings,
+            };
         }
     };
     let mut out = Findings::default();
     check_policy(&doc.policy, &doc.legacy_errors, kind, &mut out);
+    check_size(text, &doc.policy, kind, &mut out);
+    let mut findings = out.into_sorted();
+    if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+        organizations_wording(&mut findings);
+    }
     Validation {
         policy: Some(doc.policy),
-        findings: out.into_sorted(),
+        findings,
+    }
+}
+
+/// AWS Organizations answers every invalid SCP or RCP with one message; the
+/// finding's code and span still say what is wrong.
+fn organizations_wording(findings: &mut [Finding]) {
+    for f in findings {
+        if f.severity == Severity::Error && f.code != SIZE_CODE {
+            f.message = ORGANIZATIONS_INVALID.to_string();
+        }
+    }
+}
+
+/// Like [`validate_policy`] for raw bytes: text that is not UTF-8 is a syntax error
+/// at the first bad byte.
+pub fn validate_policy_bytes(bytes: &[u8], kind: PolicyKind) -> Validation {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => validate_policy(text, kind),
+        Err(_) => {
+            let err = parse::parse_policy_bytes(bytes)
+                .err()
+                .unwrap_or_else(|| PolicyError::malformed(msg::SYNTAX, Span::default()));
+            let mut findings = vec![Finding {
+                severity: Severity::Error,
+                code: "SYNTAX_ERROR",
+                message: err.message,
+                span: err.span,
+            }];
+            if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+                organizations_wording(&mut findings);
+            }
+            Validation {
+                policy: None,
+                findings,
+            }
+        }
+    }
+}
+
+impl Finding {
+    /// `LINE:COL: error|warning: CODE: message`, the form the CLI prints after the
+    /// file name.
+    pub fn render(&self) -> String {
+        format!(
+            "{}:{}: {}: {}: {}",
+            self.span.start.line,
+            self.span.start.column,
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -172,6 +236,7 @@ enum Phase {
     ResourceFormat,
     ActionFormat,
     KindActions,
+    Size,
     Advice,
 }
 
@@ -228,7 +293,12 @@ const ORGANIZATIONS_INVALID: &str =
 fn check_policy(policy: &Policy, legacy: &[PolicyError], kind: PolicyKind, out: &mut Findings) {
     check_version(policy, kind, out);
     for err in legacy {
-        out.error(Phase::Legacy, "LEGACY_PARSING", err.message.clone(), err.span);
+        out.error(
+            Phase::Legacy,
+            "LEGACY_PARSING",
+            err.message.clone(),
+            err.span,
+        );
     }
     check_sids(policy, kind, out);
     for st in &policy.statements {
@@ -240,6 +310,41 @@ fn check_policy(policy: &Policy, legacy: &[PolicyError], kind: PolicyKind, out: 
             PolicyKind::Scp => check_scp_statement(st, out),
             PolicyKind::Rcp => check_rcp_statement(st, out),
             _ => {}
+        }
+    }
+}
+
+/// The finding code of size quota errors, which AWS reports as `LimitExceeded`.
+pub const SIZE_CODE: &str = "POLICY_SIZE";
+
+/// The quota of each kind. An identity policy may be managed (6,144) or inline (up
+/// to 10,240 for roles): past the larger it is an error, past the smaller a warning.
+fn check_size(text: &str, policy: &Policy, kind: PolicyKind, out: &mut Findings) {
+    let (hard, soft) = match kind {
+        PolicyKind::PermissionsBoundary => (Some(SizeLimit::Managed), None),
+        PolicyKind::Trust => (Some(SizeLimit::Trust), None),
+        PolicyKind::Scp | PolicyKind::Rcp => (Some(SizeLimit::Organizations), None),
+        PolicyKind::Identity => (Some(SizeLimit::InlineRole), Some(SizeLimit::Managed)),
+        PolicyKind::Resource | PolicyKind::Session => (None, None),
+    };
+    if let Some(Err(err)) = hard.map(|limit| limit.check(text, "")) {
+        // The owner's name is not known offline; keep the wording up to it.
+        let message = err.message.trim_end().to_string();
+        out.error(Phase::Size, SIZE_CODE, message, policy.span);
+        return;
+    }
+    if let Some(limit) = soft {
+        let size = limit.measure(text);
+        if size > limit.max() {
+            out.warning(
+                Phase::Advice,
+                SIZE_CODE,
+                format!(
+                    "{size} characters without whitespace: over the {} of a managed policy",
+                    limit.max()
+                ),
+                policy.span,
+            );
         }
     }
 }
@@ -256,18 +361,29 @@ fn check_version(policy: &Policy, kind: PolicyKind, out: &mut Findings) {
         .unwrap_or(policy.span);
     match kind {
         // Managed policies (boundaries are always managed) must be 2012-10-17.
-        PolicyKind::PermissionsBoundary => {
-            out.error(Phase::Version, "VERSION_TOO_OLD", msg::VERSION_TOO_OLD, span)
-        }
-        PolicyKind::Scp | PolicyKind::Rcp => {
-            out.error(Phase::Version, "VERSION_REQUIRED", ORGANIZATIONS_INVALID, span)
-        }
+        PolicyKind::PermissionsBoundary => out.error(
+            Phase::Version,
+            "VERSION_TOO_OLD",
+            msg::VERSION_TOO_OLD,
+            span,
+        ),
+        PolicyKind::Scp | PolicyKind::Rcp => out.error(
+            Phase::Version,
+            "VERSION_REQUIRED",
+            ORGANIZATIONS_INVALID,
+            span,
+        ),
         _ => {
-            let what = if version.is_some() {
-                "Version 2008-10-17 treats ${...} as literal text and is refused for managed policies"
+            let mut what = if version.is_some() {
+                "Version 2008-10-17: policy variables such as ${aws:username} are read as literal text"
+                    .to_string()
             } else {
-                "No Version: ${...} is literal text and managed policies are refused; add \"Version\": \"2012-10-17\""
+                "No \"Version\": policy variables such as ${aws:username} are read as literal text"
+                    .to_string()
             };
+            if kind == PolicyKind::Identity {
+                what.push_str("; managed policies must be version 2012-10-17");
+            }
             out.warning(Phase::Advice, "VERSION_TOO_OLD", what, span);
         }
     }
@@ -280,7 +396,12 @@ fn check_sids(policy: &Policy, kind: PolicyKind, out: &mut Findings) {
         // AWS does not count empty Sids as duplicates.
         if !sid.value.is_empty() {
             if seen.contains(&sid.value.as_str()) {
-                out.error(Phase::SidUnique, "DUPLICATE_SID", msg::DUPLICATE_SID, sid.span);
+                out.error(
+                    Phase::SidUnique,
+                    "DUPLICATE_SID",
+                    msg::DUPLICATE_SID,
+                    sid.span,
+                );
             } else {
                 seen.push(&sid.value);
             }
@@ -398,7 +519,12 @@ fn check_principal_values(spec: &PrincipalSpec, out: &mut Findings) {
 
 fn check_actions(st: &Statement, kind: PolicyKind, out: &mut Findings) {
     let Some(block) = &st.action else {
-        out.error(Phase::Actions, "MISSING_ACTION", msg::MISSING_ACTIONS, st.span);
+        out.error(
+            Phase::Actions,
+            "MISSING_ACTION",
+            msg::MISSING_ACTIONS,
+            st.span,
+        );
         return;
     };
     if block.list.items.is_empty() {
@@ -443,7 +569,11 @@ fn check_actions(st: &Statement, kind: PolicyKind, out: &mut Findings) {
 fn check_resources(st: &Statement, kind: PolicyKind, out: &mut Findings) {
     if kind == PolicyKind::Trust {
         if let Some(block) = &st.resource {
-            let field = if block.negated { "NotResource" } else { "Resource" };
+            let field = if block.negated {
+                "NotResource"
+            } else {
+                "Resource"
+            };
             out.error(
                 Phase::Resources,
                 "PROHIBITED_RESOURCE",
@@ -484,9 +614,12 @@ fn check_resource_list(list: &StringList, out: &mut Findings) {
                 msg::LEGACY_PARSING,
                 item.span,
             ),
-            rules::ResourceCheck::Invalid(message) => {
-                out.error(Phase::ResourceFormat, "INVALID_RESOURCE", message, item.span)
-            }
+            rules::ResourceCheck::Invalid(message) => out.error(
+                Phase::ResourceFormat,
+                "INVALID_RESOURCE",
+                message,
+                item.span,
+            ),
             rules::ResourceCheck::Suspicious(message) => {
                 out.warning(Phase::Advice, "SUSPICIOUS_RESOURCE", message, item.span)
             }
@@ -509,12 +642,7 @@ fn check_conditions(st: &Statement, out: &mut Findings) {
         if is_date {
             for v in &cond.values {
                 if !rules::legacy_date_is_valid(v.value.as_text()) {
-                    out.error(
-                        Phase::Legacy,
-                        "LEGACY_PARSING",
-                        msg::LEGACY_PARSING,
-                        v.span,
-                    );
+                    out.error(Phase::Legacy, "LEGACY_PARSING", msg::LEGACY_PARSING, v.span);
                 }
             }
         }
@@ -539,7 +667,12 @@ fn check_scp_statement(st: &Statement, out: &mut Findings) {
     if let Some(block) = &st.action {
         for item in &block.list.items {
             if item.value.is_empty() {
-                out.error(Phase::KindActions, "SCP_ACTION", ORGANIZATIONS_INVALID, item.span);
+                out.error(
+                    Phase::KindActions,
+                    "SCP_ACTION",
+                    ORGANIZATIONS_INVALID,
+                    item.span,
+                );
             }
         }
     }

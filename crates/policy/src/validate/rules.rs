@@ -96,11 +96,9 @@ pub fn is_rcp_action(action: &str) -> bool {
     if action == "*" {
         return true;
     }
-    action.split_once(':').is_some_and(|(service, _)| {
-        RCP_SERVICES
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(service))
-    })
+    action
+        .split_once(':')
+        .is_some_and(|(service, _)| RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)))
 }
 
 /// Case-insensitive match of `pattern` (`*` any run, `?` one character) against `text`.
@@ -129,7 +127,8 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 /// AWS's verdict on one `Resource`/`NotResource` value.
@@ -292,7 +291,10 @@ fn iso_time_is_valid(time: &str) -> bool {
     }
     // Split off the zone: `z`, `+hh[:mm]` or `-hh[:mm]`.
     let (clock, zone) = match time.find(['z', '+', '-']) {
-        Some(i) => (time.get(..i).unwrap_or_default(), time.get(i..).unwrap_or_default()),
+        Some(i) => (
+            time.get(..i).unwrap_or_default(),
+            time.get(i..).unwrap_or_default(),
+        ),
         None => (time, ""),
     };
     let zone_ok = match zone.as_bytes().first() {
@@ -308,7 +310,9 @@ fn iso_time_is_valid(time: &str) -> bool {
     if fields.len() > 3 || !zone_ok {
         return false;
     }
-    let hours_ok = fields.first().is_none_or(|h| h.is_empty() || in_range(h, 0, 23));
+    let hours_ok = fields
+        .first()
+        .is_none_or(|h| h.is_empty() || in_range(h, 0, 23));
     let minutes_ok = fields.get(1).is_none_or(|m| in_range(m, 0, 59));
     let seconds_ok = fields.get(2).is_none_or(|s| {
         let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
@@ -323,10 +327,7 @@ pub fn principal_value_is_valid(kind: PrincipalType, value: &str) -> bool {
     let plain = !value.is_empty() && !value.chars().any(char::is_whitespace);
     match kind {
         PrincipalType::Aws => {
-            value == "*"
-                || is_account_id(value)
-                || is_unique_id(value)
-                || is_principal_arn(value)
+            value == "*" || is_account_id(value) || is_unique_id(value) || is_principal_arn(value)
         }
         PrincipalType::Service => plain && !value.contains(['*', '?']),
         PrincipalType::Federated => {
@@ -335,7 +336,8 @@ pub fn principal_value_is_valid(kind: PrincipalType, value: &str) -> bool {
                     service == "iam"
                         && region.is_empty()
                         && is_account_id(account)
-                        && (path.starts_with("saml-provider/") || path.starts_with("oidc-provider/"))
+                        && (path.starts_with("saml-provider/")
+                            || path.starts_with("oidc-provider/"))
                         && !value.contains(['*', '?'])
                 })
             } else {
@@ -357,7 +359,8 @@ fn is_account_id(s: &str) -> bool {
 fn is_unique_id(s: &str) -> bool {
     (s.starts_with("AIDA") || s.starts_with("AROA"))
         && s.len() >= 16
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// `arn:partition:service:region:account:path`, split.
