@@ -51,6 +51,15 @@ def document_lines(document):
     return text.split("\n")
 
 
+def fnv1a64(data):
+    """FNV-1a, 64-bit: a fingerprint of each document so the crate's tests can prove
+    that rebuilding from deltas gives back exactly the source text."""
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
 def delta(newer, older):
     """Edit script that rebuilds `older` from `newer`: `=START COUNT` copies lines of
     `newer`, `+COUNT` is followed by COUNT literal lines."""
@@ -124,9 +133,10 @@ def main():
                 ]
             )
         )
-        for version_id, version in versions:
+        for (version_id, version), lines in zip(versions, texts):
             versions_total += 1
-            index.append(FIELD.join(["V", clean(version_id), aws_date(version["createdDate"])]))
+            fingerprint = fnv1a64("\n".join(lines).encode("utf-8"))
+            index.append(FIELD.join(["V", clean(version_id), aws_date(version["createdDate"]), fingerprint]))
 
     index_blob = zlib.compress(("\n".join(index) + "\n").encode("utf-8"), 9)
     with open(index_out, "wb") as f:

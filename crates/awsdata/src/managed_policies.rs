@@ -52,6 +52,10 @@ pub struct ManagedPolicyVersion {
     policy: usize,
     /// How many versions newer than this one the policy has.
     age: usize,
+    /// FNV-1a 64 of the document text, in hex, as the generator computed it; only the
+    /// tests need it, to prove that every version rebuilds exactly.
+    #[cfg(test)]
+    fingerprint: &'static str,
 }
 
 /// Byte ranges of one policy's streams in [`DOCUMENTS`].
@@ -105,15 +109,18 @@ fn blob_range((start, len): (usize, usize)) -> Option<&'static [u8]> {
     DOCUMENTS.get(start..start.checked_add(len)?)
 }
 
-/// Applies the first `age` deltas of the policy's history to its newest document. Each
-/// delta rebuilds the next older version from the one after it: `=START COUNT` copies
-/// lines of the newer version, `+COUNT` brings COUNT literal lines; `@N` opens a delta
-/// of N lines.
+/// Rebuilds the version `age` steps older than the newest from the policy's history.
 fn rebuild_older(policy: &ManagedPolicy, newest: &str, age: usize) -> Result<String, String> {
     let range = blob_range(policy.documents.history)
         .ok_or_else(|| format!("{}: history out of range", policy.name))?;
     let history = inflate_text(policy.name, range)?;
-    let bad = |what: &str| format!("{}: history: {what}", policy.name);
+    apply_deltas(newest, &history, age).map_err(|e| format!("{}: history: {e}", policy.name))
+}
+
+/// Applies the first `age` deltas of `history` to `newest`. Each delta rebuilds the next
+/// older version from the one after it: `@N` opens a delta of N lines, `=START COUNT`
+/// copies lines of the newer version, `+COUNT` brings the COUNT literal lines after it.
+fn apply_deltas(newest: &str, history: &str, age: usize) -> Result<String, String> {
     let mut lines = history.split('\n');
     let mut current: Vec<&str> = newest.split('\n').collect();
     for _ in 0..age {
@@ -121,31 +128,27 @@ fn rebuild_older(policy: &ManagedPolicy, newest: &str, age: usize) -> Result<Str
             .next()
             .and_then(|l| l.strip_prefix('@'))
             .and_then(|n| n.parse().ok())
-            .ok_or_else(|| bad("expected a delta header"))?;
+            .ok_or("expected a delta header")?;
         let mut older = Vec::with_capacity(current.len());
         let mut consumed = 0;
         while consumed < count {
-            let op = lines.next().ok_or_else(|| bad("truncated"))?;
+            let op = lines.next().ok_or("truncated delta")?;
             consumed += 1;
             if let Some(copy) = op.strip_prefix('=') {
                 let (start, len) = copy
                     .split_once(' ')
                     .and_then(|(s, l)| Some((s.parse::<usize>().ok()?, l.parse::<usize>().ok()?)))
-                    .ok_or_else(|| bad("bad copy"))?;
-                let end = start.checked_add(len).ok_or_else(|| bad("bad copy"))?;
-                older.extend_from_slice(
-                    current
-                        .get(start..end)
-                        .ok_or_else(|| bad("copy out of range"))?,
-                );
+                    .ok_or("bad copy")?;
+                let end = start.checked_add(len).ok_or("bad copy")?;
+                older.extend_from_slice(current.get(start..end).ok_or("copy out of range")?);
             } else if let Some(n) = op.strip_prefix('+') {
-                let n: usize = n.parse().map_err(|_| bad("bad insert"))?;
+                let n: usize = n.parse().map_err(|_| "bad insert")?;
                 for _ in 0..n {
-                    older.push(lines.next().ok_or_else(|| bad("truncated insert"))?);
+                    older.push(lines.next().ok_or("truncated insert")?);
                 }
                 consumed += n;
             } else {
-                return Err(bad("unknown operation"));
+                return Err(format!("unknown operation {op:?}"));
             }
         }
         current = older;
@@ -207,6 +210,8 @@ fn parse(text: &'static str) -> Result<Catalog, String> {
                     create_date: fields.text()?,
                     policy: policies.len() - 1,
                     age: 0,
+                    #[cfg(test)]
+                    fingerprint: fields.text()?,
                 });
             }
             other => return Err(fields.error(&format!("unknown record {other:?}"))),
@@ -260,4 +265,70 @@ pub fn managed_policy_by_arn(arn: &str) -> Option<&'static ManagedPolicy> {
     let rest = arn.strip_prefix(AWS_MANAGED_POLICY_ARN_PREFIX)?;
     let name = rest.rsplit('/').next()?;
     managed_policy_by_name(name).filter(|p| &*p.arn == arn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fnv1a64(text: &str) -> String {
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
+
+    /// Rebuilding every version from the deltas gives back, byte for byte, the text the
+    /// generator wrote.
+    #[test]
+    fn every_version_rebuilds_to_the_generated_text() {
+        let mut checked = 0;
+        for policy in managed_policies() {
+            for version in policy.versions.iter() {
+                assert_eq!(
+                    fnv1a64(&version.document()),
+                    version.fingerprint,
+                    "{} {}",
+                    policy.name,
+                    version.version_id
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 6000);
+    }
+
+    #[test]
+    fn fingerprint_is_fnv1a_64() {
+        assert_eq!(fnv1a64(""), "cbf29ce484222325");
+        assert_eq!(fnv1a64("a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn deltas_copy_and_insert_lines() {
+        let newest = "a\nb\nc\nd";
+        // v2 = newest minus `b`, plus `x` at the end; v1 = `c` then v2's first line.
+        let history = "@3\n=0 1\n=2 2\n+1\nx\n@3\n+1\nc\n=0 1";
+        assert_eq!(apply_deltas(newest, history, 0).as_deref(), Ok(newest));
+        assert_eq!(
+            apply_deltas(newest, history, 1).as_deref(),
+            Ok("a\nc\nd\nx")
+        );
+        assert_eq!(apply_deltas(newest, history, 2).as_deref(), Ok("c\na"));
+    }
+
+    #[test]
+    fn malformed_deltas_are_errors() {
+        for history in [
+            "",
+            "@2\n=0 1",
+            "@1\n=3 9",
+            "@1\n=x",
+            "@1\n+2\nx",
+            "@1\n?",
+            "#",
+        ] {
+            assert!(apply_deltas("a\nb", history, 1).is_err(), "{history:?}");
+        }
+    }
 }

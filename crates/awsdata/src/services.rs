@@ -312,6 +312,6 @@ pub fn resource_types_for_arn(service_prefix: &str, arn: &str) -> Vec<&'static R
         })
         .collect();
     // Stable, so equally specific types keep the reference's order.
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     found.into_iter().map(|(_, rt)| rt).collect()
 }
