@@ -362,6 +362,9 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Decision<'p> 
         PrincipalKind::Root if !scope.cross_account => true,
         PrincipalKind::Root => {
             deciding[2] = true;
+            if grant == PrincipalMatch::None {
+                decision.denied_by = Some(PolicyKind::ResourceBased);
+            }
             grant != PrincipalMatch::None
         }
         PrincipalKind::User | PrincipalKind::AssumedRole | PrincipalKind::FederatedUser => {
@@ -380,11 +383,11 @@ pub fn evaluate<'p>(request: &Request, policies: &'p PolicySet) -> Decision<'p> 
             } else {
                 let direct = grant == PrincipalMatch::Direct;
                 let via_parent = grant == PrincipalMatch::Parent && boundary_ok && session_ok;
-                if direct {
-                    deciding[2] = true;
-                    true
-                } else if via_parent || identity_path {
-                    deciding = [true, true, via_parent, identity_path, true, true];
+                if direct || via_parent || identity_path {
+                    // Every Allow that took part is reported, as the simulator does;
+                    // identity-based ones only when they were enough with the boundary
+                    // and session policies.
+                    deciding = [true, true, true, identity_path, true, true];
                     true
                 } else {
                     let resource_helped = grant >= PrincipalMatch::Parent;
