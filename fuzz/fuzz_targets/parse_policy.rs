@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
                         let _ = p.matches("arn:aws:s3:::bucket/alice/key");
                     }
                 }
-                let _ = ArnPattern::new(&item.value).matches("arn:aws:iam::123456789012:user/alice");
+                let _ =
+                    ArnPattern::new(&item.value).matches("arn:aws:iam::123456789012:user/alice");
             }
         }
     }

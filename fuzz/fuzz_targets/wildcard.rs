@@ -44,7 +44,11 @@ fuzz_target!(|input: (bool, String, String)| {
     if !ci || (pattern.is_ascii() && text.is_ascii()) {
         let p: Vec<char> = pattern.chars().collect();
         let t: Vec<char> = text.chars().collect();
-        assert_eq!(got, reference(&p, &t, ci), "pattern {pattern:?} text {text:?} ci {ci}");
+        assert_eq!(
+            got,
+            reference(&p, &t, ci),
+            "pattern {pattern:?} text {text:?} ci {ci}"
+        );
     }
     // The ARN rules only ever narrow a whole-text wildcard match.
     if ArnPattern::new(&pattern).matches(&text) {

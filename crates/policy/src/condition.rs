@@ -28,8 +28,9 @@
 //!   for negated operators too.
 //! - A policy variable without a value makes that one policy value null: it equals
 //!   nothing, so positive operators skip it and negated operators hold against it.
-//!   Variables are read in values of string and ARN operators only (the IAM User Guide,
-//!   "Where you can use policy variables").
+//!   Variables are read in values of the string, `Bool` and ARN operators, the ones the
+//!   "Condition operators" page marks as supporting policy variables; elsewhere `${`
+//!   is plain text.
 
 mod binary;
 mod date;
@@ -78,6 +79,13 @@ enum StringValue {
     Variable(Template),
 }
 
+/// A `Bool` policy value: fixed, or read from a policy variable per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BoolValue {
+    Fixed(bool),
+    Variable(Template),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ArnValue {
     Fixed(ArnPattern),
@@ -102,7 +110,7 @@ enum Values {
         /// Nanoseconds since the epoch.
         values: Vec<i128>,
     },
-    Bool(Vec<bool>),
+    Bool(Vec<BoolValue>),
     Binary(Vec<Vec<u8>>),
     Ip(Vec<ip::IpNet>),
     Arn(Vec<ArnValue>),
@@ -142,7 +150,16 @@ impl Values {
             }
             Values::Bool(values) => {
                 let b = parse_bool(value)?;
-                Some(values.contains(&b))
+                Some(values.iter().any(|v| {
+                    match v {
+                        BoolValue::Fixed(fixed) => *fixed == b,
+                        // A variable whose value is not a boolean equals nothing.
+                        BoolValue::Variable(t) => t
+                            .resolve(ctx)
+                            .and_then(|text| parse_bool(&text))
+                            .is_some_and(|resolved| resolved == b),
+                    }
+                }))
             }
             Values::Binary(values) => {
                 let mut any = false;
@@ -170,10 +187,11 @@ impl Values {
     }
 
     fn templates(&self) -> impl Iterator<Item = &Template> {
-        let (strings, arns): (&[StringValue], &[ArnValue]) = match self {
-            Values::String { values, .. } => (values, &[]),
-            Values::Arn(values) => (&[], values),
-            _ => (&[], &[]),
+        let (strings, arns, bools): (&[StringValue], &[ArnValue], &[BoolValue]) = match self {
+            Values::String { values, .. } => (values, &[], &[]),
+            Values::Arn(values) => (&[], values, &[]),
+            Values::Bool(values) => (&[], &[], values),
+            _ => (&[], &[], &[]),
         };
         strings
             .iter()
@@ -184,6 +202,10 @@ impl Values {
             .chain(arns.iter().filter_map(|v| match v {
                 ArnValue::Variable(t) => Some(t),
                 ArnValue::Fixed(_) => None,
+            }))
+            .chain(bools.iter().filter_map(|v| match v {
+                BoolValue::Variable(t) => Some(t),
+                BoolValue::Fixed(_) => None,
             }))
     }
 }
@@ -387,10 +409,7 @@ fn compile_values<'a>(
         Op::DateLessThanEquals => (false, date(Comparison::LessOrEqual, t)?),
         Op::DateGreaterThan => (false, date(Comparison::Greater, t)?),
         Op::DateGreaterThanEquals => (false, date(Comparison::GreaterOrEqual, t)?),
-        Op::Bool => (
-            false,
-            Values::Bool(parse_all(t, "true or false", parse_bool)?),
-        ),
+        Op::Bool => (false, bool_values(t, variables_enabled)?),
         Op::BinaryEquals => (
             false,
             Values::Binary(parse_all(t, "base64 text", binary::decode)?),
@@ -434,4 +453,24 @@ fn arn_values(
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Values::Arn(values))
+}
+
+fn bool_values(
+    texts: &mut dyn Iterator<Item = &str>,
+    variables_enabled: bool,
+) -> Result<Values, String> {
+    let values = texts
+        .map(|t| {
+            let template = Template::parse(t, variables_enabled)?;
+            if template.has_variables() {
+                return Ok(BoolValue::Variable(template));
+            }
+            template
+                .resolve(&Context::new())
+                .and_then(|text| parse_bool(&text))
+                .map(BoolValue::Fixed)
+                .ok_or_else(|| format!("{t:?} is not true or false"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Values::Bool(values))
 }

@@ -44,7 +44,9 @@ fn context_of(case: &Value) -> Context {
 /// condition was rejected.
 fn evaluate(case: &Value) -> Result<Option<bool>, String> {
     let field = |name: &str| case.get(name).ok_or(format!("missing field {name}"));
-    let operator = field("operator")?.as_str().ok_or("operator is not a string")?;
+    let operator = field("operator")?
+        .as_str()
+        .ok_or("operator is not a string")?;
     let key = field("key")?.as_str().ok_or("key is not a string")?;
     let values = field("values")?.clone();
     let version = case
@@ -70,7 +72,10 @@ fn evaluate(case: &Value) -> Result<Option<bool>, String> {
         .ok_or("parsed policy has no statement")?
         .conditions;
     let [condition] = conditions.as_slice() else {
-        return Err(format!("expected one condition, parsed {}", conditions.len()));
+        return Err(format!(
+            "expected one condition, parsed {}",
+            conditions.len()
+        ));
     };
     match CompiledCondition::compile(condition, parsed.variables_enabled()) {
         Ok(compiled) => Ok(Some(compiled.matches(&context_of(case)))),
@@ -91,7 +96,9 @@ fn condition_fixture_corpus() {
             count += 1;
             let name = case["name"].as_str().unwrap_or("<unnamed>");
             assert!(
-                case.get("why").and_then(Value::as_str).is_some_and(|w| !w.is_empty()),
+                case.get("why")
+                    .and_then(Value::as_str)
+                    .is_some_and(|w| !w.is_empty()),
                 "{file_name}: case {name:?} must say why"
             );
             let expected = match &case["expect"] {
