@@ -1,0 +1,430 @@
+//! The store's interface, one trait per IAM family, gathered by [`Store`].
+//!
+//! Callers hold an `Arc<dyn Store>` and bring the family traits into scope with
+//! `use store::api::*`. Inputs are already validated for shape (names, paths, lengths,
+//! policy grammar) by the API layer; the store enforces what needs the data: existence,
+//! uniqueness, quotas and delete conflicts, with AWS's error kinds and messages.
+//!
+//! Account ids scope every call: an entity of another account is never found.
+use async_trait::async_trait;
+
+use crate::error::StoreResult;
+use crate::model::*;
+use crate::page::{Page, PageRequest};
+use crate::secret::SecretString;
+
+/// Accounts, their aliases and summary counts.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates an account with `account_id` (random when `None`) and a first access key
+    /// for its root user (`root_key` when given, else generated).
+    async fn create_account(
+        &self,
+        account_id: Option<String>,
+        root_key: Option<(String, SecretString)>,
+    ) -> StoreResult<NewAccount>;
+    async fn get_account(&self, account_id: &str) -> StoreResult<Option<Account>>;
+    async fn list_accounts(&self) -> StoreResult<Vec<Account>>;
+    /// `CreateAccountAlias`: aliases are unique across all accounts.
+    async fn create_account_alias(&self, account_id: &str, alias: &str) -> StoreResult<()>;
+    async fn delete_account_alias(&self, account_id: &str, alias: &str) -> StoreResult<()>;
+    async fn account_usage(&self, account_id: &str) -> StoreResult<AccountUsage>;
+}
+
+/// Long-term access keys of users and of account roots. `user_name: None` means the
+/// account root.
+#[async_trait]
+pub trait AccessKeyStore: Send + Sync {
+    /// Looks a key up for authentication, secret opened. `None` when unknown.
+    async fn credential(&self, access_key_id: &str) -> StoreResult<Option<Credential>>;
+    async fn create_access_key(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+    ) -> StoreResult<NewAccessKey>;
+    async fn list_access_keys(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<AccessKey>>;
+    async fn update_access_key(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        access_key_id: &str,
+        status: KeyStatus,
+    ) -> StoreResult<()>;
+    async fn delete_access_key(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        access_key_id: &str,
+    ) -> StoreResult<()>;
+    /// `GetAccessKeyLastUsed`: the key (in any account; the caller checks) and its use.
+    async fn access_key_last_used(
+        &self,
+        access_key_id: &str,
+    ) -> StoreResult<Option<(AccessKey, AccessKeyLastUsed)>>;
+    /// Records key use in one write for many keys (callers batch, so serving a request
+    /// never waits for this).
+    async fn record_access_key_use(
+        &self,
+        uses: Vec<(String, AccessKeyLastUsed)>,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn create_user(&self, account_id: &str, user: NewUser) -> StoreResult<User>;
+    /// `NoSuchEntity` when absent. Includes tags.
+    async fn get_user(&self, account_id: &str, name: &str) -> StoreResult<User>;
+    async fn get_user_by_id(&self, account_id: &str, user_id: &str) -> StoreResult<Option<User>>;
+    /// Sorted by name (case-insensitively); tags are not included, as in `ListUsers`.
+    async fn list_users(
+        &self,
+        account_id: &str,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<User>>;
+    async fn update_user(
+        &self,
+        account_id: &str,
+        name: &str,
+        update: UserUpdate,
+    ) -> StoreResult<User>;
+    /// Refuses with `DeleteConflict` while the user has access keys, inline or attached
+    /// policies or group memberships, as IAM does.
+    async fn delete_user(&self, account_id: &str, name: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    async fn create_group(&self, account_id: &str, name: &str, path: &str) -> StoreResult<Group>;
+    async fn get_group(&self, account_id: &str, name: &str) -> StoreResult<Group>;
+    async fn list_groups(
+        &self,
+        account_id: &str,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Group>>;
+    async fn update_group(
+        &self,
+        account_id: &str,
+        name: &str,
+        new_name: Option<&str>,
+        new_path: Option<&str>,
+    ) -> StoreResult<Group>;
+    /// Refuses with `DeleteConflict` while the group has members or policies.
+    async fn delete_group(&self, account_id: &str, name: &str) -> StoreResult<()>;
+    async fn add_user_to_group(&self, account_id: &str, group: &str, user: &str)
+        -> StoreResult<()>;
+    async fn remove_user_from_group(
+        &self,
+        account_id: &str,
+        group: &str,
+        user: &str,
+    ) -> StoreResult<()>;
+    /// `GetGroup`: the group and a page of its members.
+    async fn list_group_members(
+        &self,
+        account_id: &str,
+        group: &str,
+        page: &PageRequest,
+    ) -> StoreResult<(Group, Page<User>)>;
+    async fn list_groups_for_user(
+        &self,
+        account_id: &str,
+        user: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Group>>;
+}
+
+#[async_trait]
+pub trait RoleStore: Send + Sync {
+    async fn create_role(&self, account_id: &str, role: NewRole) -> StoreResult<Role>;
+    /// Includes tags.
+    async fn get_role(&self, account_id: &str, name: &str) -> StoreResult<Role>;
+    async fn get_role_by_id(&self, account_id: &str, role_id: &str) -> StoreResult<Option<Role>>;
+    async fn list_roles(
+        &self,
+        account_id: &str,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Role>>;
+    async fn update_role(
+        &self,
+        account_id: &str,
+        name: &str,
+        update: RoleUpdate,
+    ) -> StoreResult<Role>;
+    async fn update_assume_role_policy(
+        &self,
+        account_id: &str,
+        name: &str,
+        document: &str,
+    ) -> StoreResult<()>;
+    /// Refuses with `DeleteConflict` while the role has policies or is in an instance
+    /// profile. Trust policies of the account that named the role by ARN name its
+    /// unique id afterwards, as in IAM (a new role of the same name is not trusted).
+    async fn delete_role(&self, account_id: &str, name: &str) -> StoreResult<()>;
+    async fn record_role_use(&self, uses: Vec<(String, String, RoleLastUsed)>) -> StoreResult<()>;
+}
+
+/// Which policies `ListPolicies` returns by use (`PolicyUsageFilter`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PolicyUsage {
+    #[default]
+    Any,
+    PermissionsPolicy,
+    PermissionsBoundary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyFilter {
+    pub path_prefix: String,
+    pub only_attached: bool,
+    pub usage: PolicyUsage,
+}
+
+/// Customer managed policies and their versions.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    async fn create_policy(
+        &self,
+        account_id: &str,
+        policy: NewPolicy,
+    ) -> StoreResult<ManagedPolicy>;
+    async fn get_policy(&self, account_id: &str, arn: &str) -> StoreResult<ManagedPolicy>;
+    /// The account's customer managed policies (`Scope=Local`), sorted by name.
+    async fn list_policies(
+        &self,
+        account_id: &str,
+        filter: &PolicyFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<ManagedPolicy>>;
+    /// Refuses with `DeleteConflict` while attached, used as a boundary, or while it
+    /// has versions besides the default.
+    async fn delete_policy(&self, account_id: &str, arn: &str) -> StoreResult<()>;
+    async fn create_policy_version(
+        &self,
+        account_id: &str,
+        arn: &str,
+        document: &str,
+        set_as_default: bool,
+    ) -> StoreResult<PolicyVersion>;
+    async fn get_policy_version(
+        &self,
+        account_id: &str,
+        arn: &str,
+        version_id: &str,
+    ) -> StoreResult<PolicyVersion>;
+    async fn list_policy_versions(
+        &self,
+        account_id: &str,
+        arn: &str,
+    ) -> StoreResult<Vec<PolicyVersion>>;
+    async fn delete_policy_version(
+        &self,
+        account_id: &str,
+        arn: &str,
+        version_id: &str,
+    ) -> StoreResult<()>;
+    async fn set_default_policy_version(
+        &self,
+        account_id: &str,
+        arn: &str,
+        version_id: &str,
+    ) -> StoreResult<()>;
+    /// How often the account uses any managed policy (AWS's included), by ARN:
+    /// (attachments, uses as permissions boundary).
+    async fn policy_usage_counts(&self, account_id: &str) -> StoreResult<Vec<(String, u32, u32)>>;
+}
+
+/// Managed policies attached to users, groups and roles, and permissions boundaries.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Attaches `policy_arn`. A customer policy must exist in the account; an AWS
+    /// managed ARN is recorded as given (the API layer checks it exists). Attaching
+    /// twice is a no-op; more than [`MAX_ATTACHED_POLICIES`] is `LimitExceeded`.
+    async fn attach_policy(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_arn: &str,
+    ) -> StoreResult<()>;
+    async fn detach_policy(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_arn: &str,
+    ) -> StoreResult<()>;
+    async fn list_attached_policies(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<AttachedPolicy>>;
+    /// `ListEntitiesForPolicy`, sorted by kind then name: entities the policy is
+    /// attached to, used as permissions boundary by, or both (`usage`).
+    async fn list_entities_for_policy(
+        &self,
+        account_id: &str,
+        policy_arn: &str,
+        kind: Option<PrincipalKind>,
+        path_prefix: &str,
+        usage: PolicyUsage,
+        page: &PageRequest,
+    ) -> StoreResult<Page<PolicyEntity>>;
+    /// Sets or clears the permissions boundary of a user or role.
+    async fn set_permissions_boundary(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_arn: Option<&str>,
+    ) -> StoreResult<()>;
+}
+
+/// Inline policies of users, groups and roles.
+#[async_trait]
+pub trait InlinePolicyStore: Send + Sync {
+    /// Creates or replaces. `size` is the document's size as IAM counts it; the sum over
+    /// the principal's inline policies may not exceed `max_total_size`
+    /// (`LimitExceeded`, AWS's message).
+    async fn put_inline_policy(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_name: &str,
+        document: &str,
+        size: usize,
+        max_total_size: usize,
+    ) -> StoreResult<()>;
+    async fn get_inline_policy(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_name: &str,
+    ) -> StoreResult<InlinePolicy>;
+    async fn delete_inline_policy(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        policy_name: &str,
+    ) -> StoreResult<()>;
+    /// Policy names, sorted.
+    async fn list_inline_policies(
+        &self,
+        account_id: &str,
+        principal: PrincipalName<'_>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<String>>;
+}
+
+#[async_trait]
+pub trait InstanceProfileStore: Send + Sync {
+    async fn create_instance_profile(
+        &self,
+        account_id: &str,
+        name: &str,
+        path: &str,
+        tags: Vec<Tag>,
+    ) -> StoreResult<InstanceProfile>;
+    async fn get_instance_profile(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> StoreResult<InstanceProfile>;
+    async fn list_instance_profiles(
+        &self,
+        account_id: &str,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<InstanceProfile>>;
+    /// Refuses with `DeleteConflict` while a role is in the profile.
+    async fn delete_instance_profile(&self, account_id: &str, name: &str) -> StoreResult<()>;
+    /// A profile holds at most one role (`LimitExceeded`).
+    async fn add_role_to_instance_profile(
+        &self,
+        account_id: &str,
+        profile: &str,
+        role: &str,
+    ) -> StoreResult<()>;
+    async fn remove_role_from_instance_profile(
+        &self,
+        account_id: &str,
+        profile: &str,
+        role: &str,
+    ) -> StoreResult<()>;
+    async fn list_instance_profiles_for_role(
+        &self,
+        account_id: &str,
+        role: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<InstanceProfile>>;
+}
+
+#[async_trait]
+pub trait TagStore: Send + Sync {
+    /// Adds or overwrites tags (keys compare case-insensitively); more than
+    /// [`MAX_TAGS`] in total is `LimitExceeded`.
+    async fn tag(&self, account_id: &str, target: TagTarget<'_>, tags: Vec<Tag>)
+        -> StoreResult<()>;
+    /// Removes tags by key; absent keys are ignored, as in IAM.
+    async fn untag(
+        &self,
+        account_id: &str,
+        target: TagTarget<'_>,
+        keys: Vec<String>,
+    ) -> StoreResult<()>;
+    async fn list_tags(
+        &self,
+        account_id: &str,
+        target: TagTarget<'_>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tag>>;
+}
+
+/// The inputs of identity-based authorization, read in one snapshot.
+#[async_trait]
+pub trait AuthorizationStore: Send + Sync {
+    /// A user's inline policies, managed policies (direct and through its groups, each
+    /// once), boundary and tags.
+    async fn user_policies(
+        &self,
+        account_id: &str,
+        user_id: &str,
+    ) -> StoreResult<PrincipalPolicies>;
+    /// A role's inline and attached policies, boundary and tags.
+    async fn role_policies(
+        &self,
+        account_id: &str,
+        role_id: &str,
+    ) -> StoreResult<PrincipalPolicies>;
+}
+
+/// The whole store.
+pub trait Store:
+    AccountStore
+    + AccessKeyStore
+    + UserStore
+    + GroupStore
+    + RoleStore
+    + PolicyStore
+    + AttachmentStore
+    + InlinePolicyStore
+    + InstanceProfileStore
+    + TagStore
+    + AuthorizationStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// Counts committed write batches; moves on every change. Monotonic across restarts.
+    fn change_counter(&self) -> u64;
+    /// Moves whenever a change can alter an authentication or authorization decision
+    /// (keys, policies, attachments, memberships, boundaries, tags, deletions).
+    /// Caches of credentials and compiled policies compare it to know they are current.
+    fn auth_epoch(&self) -> u64;
+}

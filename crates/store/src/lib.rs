@@ -1,0 +1,36 @@
+//! The durable, multi-account IAM store.
+//!
+//! Everything iamd persists goes through the [`Store`] trait: accounts and their root
+//! credentials, users, groups, roles, managed policies and their versions, attachments,
+//! inline policies, access keys, instance profiles and tags. The trait speaks in IAM
+//! terms only, so a second backend (PostgreSQL) can sit behind it; all SQL lives in
+//! [`sqlite`].
+//!
+//! Guarantees every backend gives:
+//! - a write is durable before its future resolves (SQLite: WAL, `synchronous=FULL`);
+//! - a write is all-or-nothing (one savepoint per write inside a group commit);
+//! - names are unique case-insensitively within an account;
+//! - [`Store::auth_epoch`] moves whenever anything that can change an authentication or
+//!   authorization decision changes, so caches keyed on it never serve stale answers;
+//! - secrets are sealed with AES-256-GCM under the [`MasterKey`] and never printed.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod api;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod page;
+pub mod secret;
+pub mod sqlite;
+pub mod time;
+
+pub use api::*;
+pub use error::{ErrorKind, StoreError, StoreResult};
+pub use model::*;
+pub use page::{Page, PageRequest};
+pub use secret::{MasterKey, SecretString};
+pub use sqlite::SqliteStore;
+pub use time::Timestamp;

@@ -1,0 +1,180 @@
+//! The database schema and its migrations. The on-disk format is a contract: a change
+//! is a new migration appended to [`MIGRATIONS`], never an edit of an old one.
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::StoreResult;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('change_counter', 0), ('auth_epoch', 0);
+
+CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY,
+    alias      TEXT UNIQUE,
+    created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- name_key is the lower-cased name: names are unique case-insensitively per account.
+CREATE TABLE users (
+    user_id               TEXT PRIMARY KEY,
+    account_id            TEXT NOT NULL,
+    name                  TEXT NOT NULL,
+    name_key              TEXT NOT NULL,
+    path                  TEXT NOT NULL,
+    created_ms            INTEGER NOT NULL,
+    boundary_arn          TEXT,
+    password_last_used_ms INTEGER,
+    UNIQUE (account_id, name_key)
+);
+CREATE INDEX users_boundary ON users (account_id, boundary_arn) WHERE boundary_arn IS NOT NULL;
+
+CREATE TABLE iam_groups (
+    group_id   TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    UNIQUE (account_id, name_key)
+);
+
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_by_user ON group_members (user_id, group_id);
+
+CREATE TABLE roles (
+    role_id              TEXT PRIMARY KEY,
+    account_id           TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    name_key             TEXT NOT NULL,
+    path                 TEXT NOT NULL,
+    created_ms           INTEGER NOT NULL,
+    trust_policy         TEXT NOT NULL,
+    description          TEXT,
+    max_session_duration INTEGER NOT NULL,
+    boundary_arn         TEXT,
+    last_used_ms         INTEGER,
+    last_used_region     TEXT,
+    service_linked       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account_id, name_key)
+);
+CREATE INDEX roles_boundary ON roles (account_id, boundary_arn) WHERE boundary_arn IS NOT NULL;
+
+-- Customer managed policies. The ARN never changes (no API renames a policy).
+CREATE TABLE policies (
+    policy_id       TEXT PRIMARY KEY,
+    account_id      TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    name_key        TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    arn             TEXT NOT NULL UNIQUE,
+    description     TEXT,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL,
+    default_version INTEGER NOT NULL,
+    next_version    INTEGER NOT NULL,
+    UNIQUE (account_id, name_key)
+);
+
+CREATE TABLE policy_versions (
+    policy_id  TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    document   TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (policy_id, version)
+) WITHOUT ROWID;
+
+-- Managed policies (customer or AWS) attached to a user, group or role.
+CREATE TABLE attachments (
+    owner_id    TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    owner_kind  TEXT NOT NULL,
+    policy_arn  TEXT NOT NULL,
+    policy_name TEXT NOT NULL,
+    attached_ms INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, policy_arn)
+) WITHOUT ROWID;
+CREATE INDEX attachments_by_policy ON attachments (account_id, policy_arn);
+
+CREATE TABLE inline_policies (
+    owner_id TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    document TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, name)
+) WITHOUT ROWID;
+
+-- user_id NULL: a key of the account root. The secret is sealed (AES-256-GCM).
+CREATE TABLE access_keys (
+    access_key_id     TEXT PRIMARY KEY,
+    account_id        TEXT NOT NULL,
+    user_id           TEXT,
+    status            TEXT NOT NULL,
+    created_ms        INTEGER NOT NULL,
+    sealed_secret     BLOB NOT NULL,
+    last_used_ms      INTEGER,
+    last_used_service TEXT,
+    last_used_region  TEXT
+) WITHOUT ROWID;
+CREATE INDEX access_keys_by_owner ON access_keys (account_id, user_id);
+
+CREATE TABLE instance_profiles (
+    instance_profile_id TEXT PRIMARY KEY,
+    account_id          TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    name_key            TEXT NOT NULL,
+    path                TEXT NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    UNIQUE (account_id, name_key)
+);
+
+CREATE TABLE instance_profile_roles (
+    instance_profile_id TEXT NOT NULL,
+    role_id             TEXT NOT NULL,
+    PRIMARY KEY (instance_profile_id, role_id)
+) WITHOUT ROWID;
+CREATE INDEX instance_profile_roles_by_role ON instance_profile_roles (role_id);
+
+-- Tags of any taggable entity, by the entity's unique id; position keeps their order.
+CREATE TABLE tags (
+    owner_id TEXT NOT NULL,
+    key_lc   TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, key_lc)
+) WITHOUT ROWID;
+
+-- A value sealed with the master key, to detect a wrong key at startup.
+CREATE TABLE key_check (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed BLOB NOT NULL
+);
+"#];
+
+/// Brings the schema to the newest version, one transaction per migration.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (version + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The persisted value of a counter in `meta`.
+pub fn read_counter(conn: &Connection, key: &str) -> StoreResult<u64> {
+    let value: Option<i64> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    Ok(value.unwrap_or(0).max(0) as u64)
+}
