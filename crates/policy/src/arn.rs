@@ -194,6 +194,14 @@ fn segment(tokens: Vec<Token>) -> Segment {
 /// part and any number of following ones. The last pattern segment must consume every
 /// remaining part; when it starts before the resource part, only a final `*` can do that.
 fn segments_match(segments: &[Segment], parts: &[&str; 6]) -> bool {
+    // Six pattern segments for six parts: every later segment needs a part of its own,
+    // so no `*` can swallow extra parts and the match is one to one.
+    if segments.len() == 6 {
+        return segments
+            .iter()
+            .zip(parts.iter())
+            .all(|(seg, part)| seg.pattern.matches(part));
+    }
     let mut reach: u8 = 1; // start at part 0
     let last = segments.len().saturating_sub(1);
     for (i, seg) in segments.iter().enumerate() {

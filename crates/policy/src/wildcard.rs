@@ -241,6 +241,9 @@ fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
 /// after it. Earlier stars never need revisiting, because any match the later star
 /// cannot reach is unreachable for them too.
 fn general_match(tokens: &[Token], text: &str, ci: bool) -> bool {
+    if text.is_ascii() {
+        return general_match_ascii(tokens, text.as_bytes(), ci);
+    }
     let mut p = 0usize; // index into tokens
     let mut t = 0usize; // byte offset into text
                         // (token index just after the last star, text offset where that star's match ends)
@@ -277,6 +280,44 @@ fn general_match(tokens: &[Token], text: &str, ci: bool) -> bool {
                 },
                 None => return false,
             },
+        }
+    }
+}
+
+/// [`general_match`] for ASCII text, byte by byte: one byte is one character, and a
+/// non-ASCII pattern character can never match.
+fn general_match_ascii(tokens: &[Token], text: &[u8], ci: bool) -> bool {
+    let byte_eq = |want: char, got: u8| {
+        let got = if ci { got.to_ascii_lowercase() } else { got };
+        u32::from(got) == u32::from(want)
+    };
+    let mut p = 0usize;
+    let mut t = 0usize;
+    let mut backtrack: Option<(usize, usize)> = None;
+    loop {
+        let advanced = match tokens.get(p) {
+            Some(Token::AnyMany) => {
+                p += 1;
+                backtrack = Some((p, t));
+                continue;
+            }
+            Some(Token::AnyOne) => t < text.len(),
+            Some(Token::Char(want)) => text.get(t).is_some_and(|got| byte_eq(*want, *got)),
+            None if t == text.len() => return true,
+            None => false,
+        };
+        if advanced {
+            p += 1;
+            t += 1;
+            continue;
+        }
+        match backtrack {
+            Some((after_star, star_end)) if star_end < text.len() => {
+                backtrack = Some((after_star, star_end + 1));
+                p = after_star;
+                t = star_end + 1;
+            }
+            _ => return false,
         }
     }
 }
