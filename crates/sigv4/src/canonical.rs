@@ -34,9 +34,11 @@ pub(crate) fn push_uri(out: &mut Vec<u8>, path: &str, exp: &Expectations) {
 
 /// Appends the canonical query string: every parameter (but `X-Amz-Signature` of a
 /// presigned request) decoded, re-encoded strictly, and sorted by name then value.
-pub(crate) fn push_query(out: &mut Vec<u8>, query: &str, kind: AuthKind) {
+/// `skip_token` leaves `X-Amz-Security-Token` out, for tokens added after signing.
+pub(crate) fn push_query(out: &mut Vec<u8>, query: &str, kind: AuthKind, skip_token: bool) {
     let mut pairs: Vec<(String, String)> = query_params(query)
         .filter(|p| !(kind == AuthKind::Presigned && p.raw_key == "X-Amz-Signature"))
+        .filter(|p| !(skip_token && p.raw_key == "X-Amz-Security-Token"))
         .map(|p| {
             (
                 encode::encode(&encode::decode(p.raw_key.as_bytes()), false),
@@ -132,6 +134,7 @@ mod tests {
             &mut out,
             "b=2&a=x%20y&a=1&c&&X-Amz-Signature=z",
             AuthKind::Presigned,
+            false,
         );
         assert_eq!(String::from_utf8(out).unwrap(), "a=1&a=x%20y&b=2&c=");
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::RwLock;
 
 use hmac::{Hmac, Mac};
@@ -107,9 +107,8 @@ impl SigningKeyCache {
     }
 
     fn shard(&self, credential: &str) -> Option<&RwLock<HashMap<Box<str>, SigningKey>>> {
-        let mut h = self.hasher.build_hasher();
-        credential.hash(&mut h);
-        self.shards.get((h.finish() % SHARDS as u64) as usize)
+        let h = self.hasher.hash_one(credential);
+        self.shards.get((h % SHARDS as u64) as usize)
     }
 
     /// The cached key for `credential` (as [`crate::ParsedAuth::credential`] gives it).

@@ -57,6 +57,10 @@ pub struct Expectations {
     /// Whether a request may declare `x-amz-content-sha256: UNSIGNED-PAYLOAD`
     /// (S3 only; IAM and STS always sign the body).
     pub allow_unsigned_payload: bool,
+    /// Whether a presigned request may carry `X-Amz-Security-Token` outside its
+    /// signature (added after signing, as some clients of older services do). IAM and
+    /// STS require the token to be signed.
+    pub allow_unsigned_query_token: bool,
 }
 
 /// AWS's skew window for header-signed requests.
@@ -74,6 +78,7 @@ impl Expectations {
             path_encoding: PathEncoding::Double,
             normalize_path: true,
             allow_unsigned_payload: false,
+            allow_unsigned_query_token: false,
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct ParsedAuth {
     unsigned_payload: bool,
     /// Canonical request up to and including the signed-headers line.
     canonical_prefix: Vec<u8>,
+    /// The same without `X-Amz-Security-Token` in the query, when a token added after
+    /// signing is acceptable.
+    unsigned_token_prefix: Option<Vec<u8>>,
 }
 
 /// The request body, or what stands for it in the canonical request.
@@ -157,14 +160,15 @@ pub fn parse_request(
             AuthKind::Presigned => raw.content_sha256.as_deref() == Some(UNSIGNED_PAYLOAD),
         };
 
-    let mut prefix = Vec::with_capacity(256);
-    prefix.extend_from_slice(req.method.as_bytes());
-    prefix.push(b'\n');
-    canonical::push_uri(&mut prefix, req.path, expect);
-    prefix.push(b'\n');
-    canonical::push_query(&mut prefix, req.query, raw.kind);
-    prefix.push(b'\n');
-    canonical::push_headers(&mut prefix, req, &raw.signed_headers)?;
+    let prefix = canonical_prefix(req, expect, &raw, false)?;
+    let unsigned_token_prefix = if expect.allow_unsigned_query_token
+        && raw.kind == AuthKind::Presigned
+        && raw.security_token.is_some()
+    {
+        Some(canonical_prefix(req, expect, &raw, true)?)
+    } else {
+        None
+    };
 
     Ok(ParsedAuth {
         kind: raw.kind,
@@ -178,7 +182,25 @@ pub fn parse_request(
         signature: raw.signature,
         unsigned_payload,
         canonical_prefix: prefix,
+        unsigned_token_prefix,
     })
+}
+
+fn canonical_prefix(
+    req: &Request<'_>,
+    expect: &Expectations,
+    raw: &RawAuth,
+    skip_token: bool,
+) -> Result<Vec<u8>, AuthError> {
+    let mut prefix = Vec::with_capacity(256);
+    prefix.extend_from_slice(req.method.as_bytes());
+    prefix.push(b'\n');
+    canonical::push_uri(&mut prefix, req.path, expect);
+    prefix.push(b'\n');
+    canonical::push_query(&mut prefix, req.query, raw.kind, skip_token);
+    prefix.push(b'\n');
+    canonical::push_headers(&mut prefix, req, &raw.signed_headers)?;
+    Ok(prefix)
 }
 
 fn parse_credential(credential: &str, expect: &Expectations) -> Result<(String, Scope), AuthError> {
@@ -285,13 +307,28 @@ pub fn verify(
     payload: Payload<'_>,
 ) -> Result<(), AuthError> {
     let payload_hash = parsed.payload_hash(payload);
+    if signature_matches(parsed, key, &parsed.canonical_prefix, &payload_hash) {
+        return Ok(());
+    }
+    match &parsed.unsigned_token_prefix {
+        Some(prefix) if signature_matches(parsed, key, prefix, &payload_hash) => Ok(()),
+        _ => Err(AuthError::SignatureDoesNotMatch(None)),
+    }
+}
+
+fn signature_matches(
+    parsed: &ParsedAuth,
+    key: &SigningKey,
+    prefix: &[u8],
+    payload_hash: &str,
+) -> bool {
     let mut hasher = Sha256::new();
-    hasher.update(&parsed.canonical_prefix);
+    hasher.update(prefix);
     hasher.update(payload_hash.as_bytes());
     let canonical_hash = hex(&hasher.finalize());
 
     let Some(mut mac) = key.mac() else {
-        return Err(AuthError::SignatureDoesNotMatch(None));
+        return false;
     };
     use hmac::Mac;
     mac.update(ALGORITHM.as_bytes());
@@ -304,9 +341,5 @@ pub fn verify(
     let expected = hex(&mac.finalize().into_bytes());
 
     // Lengths are public (64 hex digits); only the contents are compared in constant time.
-    if bool::from(expected.as_bytes().ct_eq(parsed.signature.as_bytes())) {
-        Ok(())
-    } else {
-        Err(AuthError::SignatureDoesNotMatch(None))
-    }
+    bool::from(expected.as_bytes().ct_eq(parsed.signature.as_bytes()))
 }
