@@ -64,21 +64,12 @@ pub struct JsonError {
 
 /// Parses one JSON value that spans the whole text (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-        line: 1,
-        column: 1,
-    };
-    // A leading byte-order mark is not JSON, but editors write it; AWS rejects it
-    // like any other stray character, and so do we (see `skip_whitespace`).
+    let mut reader = Reader::new(text);
+    // A leading byte-order mark is not JSON whitespace: it is refused like any
+    // other stray character.
     reader.skip_whitespace();
     let value = reader.value(0)?;
-    reader.skip_whitespace();
-    if reader.at < reader.bytes.len() {
-        return Err(reader.error("unexpected text after the JSON value"));
-    }
+    reader.finish()?;
     Ok(value)
 }
 
@@ -118,7 +109,33 @@ pub fn end_position(text: &str) -> Pos {
     }
 }
 
-struct Reader<'a> {
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes packed in `word` is a quote, a backslash or a
+/// control character (the bytes a string scan must stop at). Classic SWAR: a byte
+/// is zero after XOR with the sought byte; `b - 0x20` borrows exactly when `b < 0x20`.
+/// A borrow can only mark bytes after a real hit, which is harmless here.
+fn needs_attention(word: u64) -> bool {
+    let has_zero = |v: u64| v.wrapping_sub(LOW_BITS) & !v & HIGH_BITS;
+    let quote = has_zero(word ^ (LOW_BITS * u64::from(b'"')));
+    let backslash = has_zero(word ^ (LOW_BITS * u64::from(b'\\')));
+    let control = word.wrapping_sub(LOW_BITS * 0x20) & !word & HIGH_BITS;
+    (quote | backslash | control) != 0
+}
+
+/// A scalar read by [`Reader::scalar`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    String(Cow<'a, str>),
+}
+
+/// A pull reader over JSON text: the caller walks the document it expects, and
+/// nothing is built that the caller does not keep. [`parse`] builds a tree with it.
+pub struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
@@ -127,6 +144,164 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The next significant byte, after whitespace; not consumed.
+    pub fn peek_byte(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.peek()
+    }
+
+    /// The position of the next significant byte.
+    pub fn position(&mut self) -> Pos {
+        self.skip_whitespace();
+        self.pos()
+    }
+
+    /// An error at the next significant byte.
+    pub fn error_here(&mut self, reason: &'static str) -> JsonError {
+        self.skip_whitespace();
+        self.error(reason)
+    }
+
+    /// Consumes `{` and returns where it was.
+    pub fn enter_object(&mut self) -> Result<Pos, JsonError> {
+        self.enter(b'{', "expected an object")
+    }
+
+    /// Consumes `[` and returns where it was.
+    pub fn enter_array(&mut self) -> Result<Pos, JsonError> {
+        self.enter(b'[', "expected an array")
+    }
+
+    fn enter(&mut self, open: u8, reason: &'static str) -> Result<Pos, JsonError> {
+        self.skip_whitespace();
+        let start = self.pos();
+        if self.peek() != Some(open) {
+            return Err(self.error(reason));
+        }
+        self.bump_ascii();
+        Ok(start)
+    }
+
+    /// Reads up to the next member's value: its key and key span, or `None` at the
+    /// closing `}` (consumed). `first` is true before the first member.
+    pub fn next_member(
+        &mut self,
+        first: &mut bool,
+    ) -> Result<Option<(Cow<'a, str>, Span)>, JsonError> {
+        self.skip_whitespace();
+        if *first {
+            *first = false;
+            if self.peek() == Some(b'}') {
+                self.bump_ascii();
+                return Ok(None);
+            }
+        } else {
+            match self.peek() {
+                Some(b',') => {
+                    self.bump_ascii();
+                    self.skip_whitespace();
+                }
+                Some(b'}') => {
+                    self.bump_ascii();
+                    return Ok(None);
+                }
+                None => return Err(self.error("unexpected end of input")),
+                Some(_) => return Err(self.error("expected ',' or '}'")),
+            }
+        }
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string key"));
+        }
+        let start = self.pos();
+        let key = self.string()?;
+        let span = Span {
+            start,
+            end: self.pos(),
+        };
+        self.skip_whitespace();
+        self.expect_byte(b':', "expected ':'")?;
+        self.skip_whitespace();
+        Ok(Some((key, span)))
+    }
+
+    /// Whether another element follows in the array being read; consumes the
+    /// separator, or the closing `]`.
+    pub fn next_element(&mut self, first: &mut bool) -> Result<bool, JsonError> {
+        self.skip_whitespace();
+        if *first {
+            *first = false;
+            if self.peek() == Some(b']') {
+                self.bump_ascii();
+                return Ok(false);
+            }
+            return Ok(true);
+        }
+        match self.peek() {
+            Some(b',') => {
+                self.bump_ascii();
+                self.skip_whitespace();
+                Ok(true)
+            }
+            Some(b']') => {
+                self.bump_ascii();
+                Ok(false)
+            }
+            None => Err(self.error("unexpected end of input")),
+            Some(_) => Err(self.error("expected ',' or ']'")),
+        }
+    }
+
+    /// Reads a scalar; `Ok(None)` (nothing consumed) when an array or object comes next.
+    pub fn scalar(&mut self) -> Result<Option<(Scalar<'a>, Span)>, JsonError> {
+        self.skip_whitespace();
+        let start = self.pos();
+        let scalar = match self.peek() {
+            Some(b'{' | b'[') => return Ok(None),
+            Some(b'"') => Scalar::String(self.string()?),
+            Some(b't') => {
+                self.literal("true", Kind::Null)?;
+                Scalar::Bool(true)
+            }
+            Some(b'f') => {
+                self.literal("false", Kind::Null)?;
+                Scalar::Bool(false)
+            }
+            Some(b'n') => {
+                self.literal("null", Kind::Null)?;
+                Scalar::Null
+            }
+            Some(b'-' | b'0'..=b'9') => Scalar::Number(self.number()?),
+            None => return Err(self.error("unexpected end of input")),
+            Some(_) => return Err(self.error("expected a JSON value")),
+        };
+        Ok(Some((
+            scalar,
+            Span {
+                start,
+                end: self.pos(),
+            },
+        )))
+    }
+
+    /// Checks that only whitespace is left.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        self.skip_whitespace();
+        if self.at < self.bytes.len() {
+            return Err(self.error("unexpected text after the JSON value"));
+        }
+        Ok(())
+    }
+
     fn pos(&self) -> Pos {
         Pos {
             line: self.line,
@@ -252,34 +427,27 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.bump_ascii(); // opening quote
         let begin = self.at;
-        // Fast path: scan to the closing quote; only an escape forces a copy.
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(self.error("unterminated string"));
-            };
-            match b {
-                b'"' => {
-                    let s = self.text.get(begin..self.at).unwrap_or_default();
-                    self.bump_ascii();
-                    return Ok(Cow::Borrowed(s));
-                }
-                b'\\' => break,
-                0..=0x1f => return Err(self.error("control character in string")),
-                _ => self.bump_byte(b),
+        // Fast path: no escape, so the string borrows from the input.
+        self.skip_plain_run();
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(begin..self.at).unwrap_or_default();
+                self.bump_ascii();
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.error("control character in string")),
+            None => return Err(self.error("unterminated string")),
         }
         let mut owned = String::with_capacity(self.at - begin + 16);
         owned.push_str(self.text.get(begin..self.at).unwrap_or_default());
         loop {
-            let Some(b) = self.peek() else {
-                return Err(self.error("unterminated string"));
-            };
-            match b {
-                b'"' => {
+            match self.peek() {
+                Some(b'"') => {
                     self.bump_ascii();
                     return Ok(Cow::Owned(owned));
                 }
-                b'\\' => {
+                Some(b'\\') => {
                     let escape_pos = self.pos();
                     self.bump_ascii();
                     let c = self.escape().map_err(|reason| JsonError {
@@ -288,29 +456,55 @@ impl<'a> Reader<'a> {
                     })?;
                     owned.push(c);
                 }
-                0..=0x1f => return Err(self.error("control character in string")),
-                _ => {
-                    // Copy a run of plain bytes at once.
+                Some(0..=0x1f) => return Err(self.error("control character in string")),
+                Some(_) => {
                     let run_start = self.at;
-                    while let Some(b) = self.peek() {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.bump_byte(b);
-                    }
+                    self.skip_plain_run();
                     owned.push_str(self.text.get(run_start..self.at).unwrap_or_default());
                 }
+                None => return Err(self.error("unterminated string")),
             }
         }
     }
 
-    /// Moves past one byte of a string; columns count characters, so UTF-8
-    /// continuation bytes do not advance the column.
-    fn bump_byte(&mut self, b: u8) {
-        self.at += 1;
-        if b & 0xC0 != 0x80 {
-            self.column = self.column.saturating_add(1);
+    /// Moves past the bytes of a string that need no attention: everything but
+    /// quotes, backslashes and control characters. Columns count characters, so
+    /// UTF-8 continuation bytes do not advance the column.
+    fn skip_plain_run(&mut self) {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let mut len = 0;
+        // The OR of every byte passed: its high bits say whether any was non-ASCII.
+        let mut seen = 0u64;
+        // Eight bytes at a time while none of them needs attention.
+        while let Some(chunk) = rest.get(len..len + 8) {
+            let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let word = u64::from_le_bytes(bytes);
+            if needs_attention(word) {
+                break;
+            }
+            seen |= word;
+            len += 8;
         }
+        while let Some(&b) = rest.get(len) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            seen |= u64::from(b);
+            len += 1;
+        }
+        let chars = if seen & HIGH_BITS == 0 {
+            len
+        } else {
+            // A byte that is not a continuation byte (0x80..=0xBF) starts a character.
+            let run = rest.get(..len).unwrap_or_default();
+            run.iter().filter(|&&b| (b as i8) >= -0x40).count()
+        };
+        self.at += len;
+        self.column = self
+            .column
+            .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
     }
 
     /// Reads the escape after a backslash.

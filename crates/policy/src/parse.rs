@@ -6,13 +6,15 @@
 //!
 //! AWS answers every shape error with the same "Syntax errors in policy."; the span
 //! of our error says which element was at fault.
+use std::borrow::Cow;
+
 use crate::ast::{
-    ActionBlock, Condition, ConditionOp, ConditionValue, Effect, Operator, Policy, PrincipalBlock,
-    PrincipalSpec, PrincipalType, ResourceBlock, SetQualifier, Span, Spanned, Statement,
-    StringList, Version,
+    ActionBlock, Condition, ConditionOp, ConditionValue, Effect, Operator, Policy, Pos,
+    PrincipalBlock, PrincipalSpec, PrincipalType, ResourceBlock, SetQualifier, Span, Spanned,
+    Statement, StringList, Version,
 };
 use crate::error::{msg, PolicyError};
-use crate::json::{self, Kind, Member, Value};
+use crate::json::{self, Reader, Scalar};
 
 /// Parses and shape-checks a policy document.
 pub fn parse_policy(text: &str) -> Result<Policy, PolicyError> {
@@ -42,11 +44,12 @@ pub struct ParsedDocument {
 
 /// Parses a document, keeping legacy-parsing errors aside (see [`ParsedDocument`]).
 pub fn parse_document(text: &str) -> Result<ParsedDocument, PolicyError> {
-    let root = json::parse(text).map_err(|e| syntax_error(Some(e)))?;
     let mut builder = Builder {
+        r: Reader::new(text),
         legacy_errors: Vec::new(),
     };
-    let policy = builder.policy(&root)?;
+    let policy = builder.policy()?;
+    builder.r.finish().map_err(json_error)?;
     Ok(ParsedDocument {
         policy,
         legacy_errors: builder.legacy_errors,
@@ -64,161 +67,204 @@ fn syntax_error(err: Option<json::JsonError>) -> PolicyError {
     )
 }
 
+fn json_error(err: json::JsonError) -> PolicyError {
+    syntax_error(Some(err))
+}
+
 fn syntax_at(span: Span) -> PolicyError {
     PolicyError::malformed(msg::SYNTAX, span)
 }
 
-/// The span from the start of a member's key to the end of its value.
-fn member_span(m: &Member<'_>) -> Span {
+fn point(pos: Pos) -> Span {
     Span {
-        start: m.key_span.start,
-        end: m.value.span.end,
+        start: pos,
+        end: pos,
     }
 }
 
-/// Rejects a repeated key among the members seen so far. AWS rejects documents
-/// whose objects repeat a key rather than silently keeping one of the values.
-fn check_unique(members: &[Member<'_>]) -> Result<(), PolicyError> {
-    // Policy objects have a handful of keys; a quadratic scan beats hashing here.
-    for (i, m) in members.iter().enumerate() {
-        if members
-            .get(..i)
-            .is_some_and(|seen| seen.iter().any(|s| s.key == m.key))
-        {
-            return Err(syntax_at(m.key_span));
-        }
+/// Marks the known key numbered `bit` as seen in the object being read. AWS
+/// rejects documents whose objects repeat a key rather than silently keeping one of
+/// the values.
+fn mark_seen(seen: &mut u16, bit: u16, key_span: Span) -> Result<(), PolicyError> {
+    let mask = 1u16 << bit;
+    if *seen & mask != 0 {
+        return Err(syntax_at(key_span));
     }
+    *seen |= mask;
     Ok(())
 }
 
-fn as_object<'v, 'a>(value: &'v Value<'a>) -> Result<&'v [Member<'a>], PolicyError> {
-    match &value.kind {
-        Kind::Object(members) => {
-            check_unique(members)?;
-            Ok(members)
-        }
-        _ => Err(syntax_at(value.span)),
-    }
-}
-
-fn as_string(value: &Value<'_>) -> Result<Spanned<String>, PolicyError> {
-    match &value.kind {
-        Kind::String(s) => Ok(Spanned::new(s.to_string(), value.span)),
-        _ => Err(syntax_at(value.span)),
-    }
-}
-
-/// One string or an array of strings (`Action`, `Resource`, principal values).
-fn string_list(value: &Value<'_>) -> Result<StringList, PolicyError> {
-    match &value.kind {
-        Kind::String(s) => Ok(StringList {
-            items: vec![Spanned::new(s.to_string(), value.span)],
-            is_array: false,
-            span: value.span,
-        }),
-        Kind::Array(elements) => {
-            let items = elements
-                .iter()
-                .map(as_string)
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(StringList {
-                items,
-                is_array: true,
-                span: value.span,
-            })
-        }
-        _ => Err(syntax_at(value.span)),
-    }
-}
-
-struct Builder {
+/// Walks the document as the policy grammar expects it, building the tree as it
+/// goes: no intermediate JSON tree is made.
+struct Builder<'a> {
+    r: Reader<'a>,
     legacy_errors: Vec<PolicyError>,
 }
 
-impl Builder {
-    fn policy(&mut self, root: &Value<'_>) -> Result<Policy, PolicyError> {
-        let members = as_object(root)?;
+impl<'a> Builder<'a> {
+    fn policy(&mut self) -> Result<Policy, PolicyError> {
+        let start = self.enter_object()?;
         let mut version = None;
         let mut id = None;
-        let mut statement = None;
-        for m in members {
-            match m.key.as_ref() {
-                "Version" => version = Some(parse_version(&m.value)?),
-                "Id" => id = Some(as_string(&m.value)?),
-                "Statement" => statement = Some(&m.value),
-                _ => return Err(syntax_at(m.key_span)),
+        let mut statement: Option<(Vec<Statement>, bool)> = None;
+        let mut seen = 0u16;
+        let mut first = true;
+        while let Some((key, key_span)) = self.r.next_member(&mut first).map_err(json_error)? {
+            match key.as_ref() {
+                "Version" => {
+                    mark_seen(&mut seen, 0, key_span)?;
+                    version = Some(self.version()?);
+                }
+                "Id" => {
+                    mark_seen(&mut seen, 1, key_span)?;
+                    id = Some(self.string()?);
+                }
+                "Statement" => {
+                    mark_seen(&mut seen, 2, key_span)?;
+                    statement = Some(self.statements()?);
+                }
+                _ => return Err(syntax_at(key_span)),
             }
         }
-        let Some(statement) = statement else {
-            return Err(syntax_at(root.span));
+        let span = Span {
+            start,
+            end: self.r.position(),
         };
-        let (statements, statement_is_array) = match &statement.kind {
-            Kind::Object(_) => (vec![self.statement(statement, 0)?], false),
-            Kind::Array(items) if !items.is_empty() => {
-                let statements = items
-                    .iter()
-                    .enumerate()
-                    .map(|(index, item)| self.statement(item, index))
-                    .collect::<Result<Vec<_>, _>>()?;
-                (statements, true)
-            }
-            _ => return Err(syntax_at(statement.span)),
+        let Some((statements, statement_is_array)) = statement else {
+            return Err(syntax_at(span));
         };
         Ok(Policy {
             version,
             id,
             statements,
             statement_is_array,
-            span: root.span,
+            span,
         })
     }
 
-    fn statement(&mut self, value: &Value<'_>, index: usize) -> Result<Statement, PolicyError> {
-        let members = as_object(value)?;
+    fn enter_object(&mut self) -> Result<Pos, PolicyError> {
+        match self.r.peek_byte() {
+            Some(b'{') => self.r.enter_object().map_err(json_error),
+            _ => Err(self.shape_error()),
+        }
+    }
+
+    /// The error for a value of the wrong JSON type: the text must still be JSON,
+    /// so a broken value reports where JSON breaks, a well-formed one where it starts.
+    fn shape_error(&mut self) -> PolicyError {
+        let here = self.r.position();
+        match self.r.peek_byte() {
+            None => json_error(self.r.error_here("unexpected end of input")),
+            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+                syntax_at(point(here))
+            }
+            Some(_) => json_error(self.r.error_here("expected a JSON value")),
+        }
+    }
+
+    fn string(&mut self) -> Result<Spanned<String>, PolicyError> {
+        match self.r.scalar().map_err(json_error)? {
+            Some((Scalar::String(s), span)) => Ok(Spanned::new(s.into_owned(), span)),
+            Some((_, span)) => Err(syntax_at(span)),
+            None => Err(self.shape_error()),
+        }
+    }
+
+    fn version(&mut self) -> Result<Spanned<Version>, PolicyError> {
+        let s = self.string()?;
+        let version = match s.value.as_str() {
+            "2012-10-17" => Version::V2012_10_17,
+            "2008-10-17" => Version::V2008_10_17,
+            _ => return Err(syntax_at(s.span)),
+        };
+        Ok(Spanned::new(version, s.span))
+    }
+
+    /// `Statement`: one object or a non-empty array of objects.
+    fn statements(&mut self) -> Result<(Vec<Statement>, bool), PolicyError> {
+        match self.r.peek_byte() {
+            Some(b'{') => Ok((vec![self.statement(0)?], false)),
+            Some(b'[') => {
+                let start = self.r.enter_array().map_err(json_error)?;
+                let mut statements = Vec::new();
+                let mut first = true;
+                while self.r.next_element(&mut first).map_err(json_error)? {
+                    statements.push(self.statement(statements.len())?);
+                }
+                if statements.is_empty() {
+                    return Err(syntax_at(point(start)));
+                }
+                Ok((statements, true))
+            }
+            _ => Err(self.shape_error()),
+        }
+    }
+
+    fn statement(&mut self, index: usize) -> Result<Statement, PolicyError> {
+        let start = self.enter_object()?;
         let mut sid = None;
         let mut effect = None;
         let mut principal: Option<PrincipalBlock> = None;
         let mut action: Option<ActionBlock> = None;
         let mut resource: Option<ResourceBlock> = None;
         let mut conditions = Vec::new();
-        for m in members {
-            match m.key.as_ref() {
-                "Sid" => sid = Some(as_string(&m.value)?),
-                "Effect" => effect = Some(self.effect(&m.value)?),
+        let mut seen = 0u16;
+        let mut first = true;
+        while let Some((key, key_span)) = self.r.next_member(&mut first).map_err(json_error)? {
+            match key.as_ref() {
+                "Sid" => {
+                    mark_seen(&mut seen, 0, key_span)?;
+                    sid = Some(self.string()?);
+                }
+                "Effect" => {
+                    mark_seen(&mut seen, 1, key_span)?;
+                    effect = Some(self.effect()?);
+                }
                 "Principal" | "NotPrincipal" => {
                     if principal.is_some() {
-                        return Err(syntax_at(m.key_span));
+                        return Err(syntax_at(key_span));
                     }
+                    let spec = self.principal_spec()?;
                     principal = Some(PrincipalBlock {
-                        negated: m.key == "NotPrincipal",
-                        spec: principal_spec(&m.value)?,
-                        span: member_span(m),
+                        negated: key == "NotPrincipal",
+                        spec,
+                        span: Span {
+                            start: key_span.start,
+                            end: self.r.position(),
+                        },
                     });
                 }
                 "Action" | "NotAction" => {
                     if action.is_some() {
-                        return Err(syntax_at(m.key_span));
+                        return Err(syntax_at(key_span));
                     }
                     action = Some(ActionBlock {
-                        negated: m.key == "NotAction",
-                        list: string_list(&m.value)?,
+                        negated: key == "NotAction",
+                        list: self.string_list()?,
                     });
                 }
                 "Resource" | "NotResource" => {
                     if resource.is_some() {
-                        return Err(syntax_at(m.key_span));
+                        return Err(syntax_at(key_span));
                     }
                     resource = Some(ResourceBlock {
-                        negated: m.key == "NotResource",
-                        list: string_list(&m.value)?,
+                        negated: key == "NotResource",
+                        list: self.string_list()?,
                     });
                 }
-                "Condition" => conditions = condition_block(&m.value)?,
-                _ => return Err(syntax_at(m.key_span)),
+                "Condition" => {
+                    mark_seen(&mut seen, 2, key_span)?;
+                    conditions = self.condition_block()?;
+                }
+                _ => return Err(syntax_at(key_span)),
             }
         }
+        let span = Span {
+            start,
+            end: self.r.position(),
+        };
         let Some(effect) = effect else {
-            return Err(syntax_at(value.span));
+            return Err(syntax_at(span));
         };
         Ok(Statement {
             index,
@@ -228,119 +274,169 @@ impl Builder {
             action,
             resource,
             conditions,
-            span: value.span,
+            span,
         })
     }
 
     /// `Allow` or `Deny`. Any other spelling of those words passes the shape check
     /// but fails AWS's legacy parser, which is reported after shape errors.
-    fn effect(&mut self, value: &Value<'_>) -> Result<Spanned<Effect>, PolicyError> {
-        let Kind::String(s) = &value.kind else {
-            return Err(syntax_at(value.span));
+    fn effect(&mut self) -> Result<Spanned<Effect>, PolicyError> {
+        let (text, span) = match self.r.scalar().map_err(json_error)? {
+            Some((Scalar::String(text), span)) => (text, span),
+            Some((_, span)) => return Err(syntax_at(span)),
+            None => return Err(self.shape_error()),
         };
-        let effect = match s.as_ref() {
+        let s = Spanned::new(text, span);
+        let effect = match s.value.as_ref() {
             "Allow" => Effect::Allow,
             "Deny" => Effect::Deny,
             other if other.eq_ignore_ascii_case("Allow") => {
-                self.legacy(value.span);
+                self.legacy(s.span);
                 Effect::Allow
             }
             other if other.eq_ignore_ascii_case("Deny") => {
-                self.legacy(value.span);
+                self.legacy(s.span);
                 Effect::Deny
             }
-            _ => return Err(syntax_at(value.span)),
+            _ => return Err(syntax_at(s.span)),
         };
-        Ok(Spanned::new(effect, value.span))
+        Ok(Spanned::new(effect, s.span))
     }
 
     fn legacy(&mut self, span: Span) {
         self.legacy_errors
             .push(PolicyError::malformed(msg::LEGACY_PARSING, span));
     }
-}
 
-fn parse_version(value: &Value<'_>) -> Result<Spanned<Version>, PolicyError> {
-    let version = match &value.kind {
-        Kind::String(s) if s == "2012-10-17" => Version::V2012_10_17,
-        Kind::String(s) if s == "2008-10-17" => Version::V2008_10_17,
-        _ => return Err(syntax_at(value.span)),
-    };
-    Ok(Spanned::new(version, value.span))
-}
-
-fn principal_spec(value: &Value<'_>) -> Result<PrincipalSpec, PolicyError> {
-    match &value.kind {
-        Kind::String(s) if s == "*" => Ok(PrincipalSpec::Any(value.span)),
-        Kind::Object(_) => {
-            let members = as_object(value)?;
-            let mut entries = Vec::with_capacity(members.len());
-            for m in members {
-                let kind = match m.key.as_ref() {
-                    "AWS" => PrincipalType::Aws,
-                    "Service" => PrincipalType::Service,
-                    "Federated" => PrincipalType::Federated,
-                    "CanonicalUser" => PrincipalType::CanonicalUser,
-                    _ => return Err(syntax_at(m.key_span)),
-                };
-                entries.push((Spanned::new(kind, m.key_span), string_list(&m.value)?));
-            }
-            Ok(PrincipalSpec::Map(entries))
-        }
-        _ => Err(syntax_at(value.span)),
-    }
-}
-
-/// `Condition`: operator → key → one value or an array of values.
-fn condition_block(value: &Value<'_>) -> Result<Vec<Condition>, PolicyError> {
-    let operators = as_object(value)?;
-    let mut conditions = Vec::new();
-    for op_member in operators {
-        let keys = as_object(&op_member.value)?;
-        // AWS accepts an operator it does not know when nothing is under it.
-        if keys.is_empty() {
-            continue;
-        }
-        let Some(operator) = parse_operator(&op_member.key) else {
-            return Err(syntax_at(op_member.key_span));
-        };
-        for key_member in keys {
-            let (values, values_is_array) = condition_values(&key_member.value)?;
-            conditions.push(Condition {
-                operator: Spanned::new(operator, op_member.key_span),
-                operator_text: op_member.key.to_string(),
-                key: Spanned::new(key_member.key.to_string(), key_member.key_span),
-                values,
-                values_is_array,
+    /// One string or an array of strings (`Action`, `Resource`, principal values).
+    fn string_list(&mut self) -> Result<StringList, PolicyError> {
+        if self.r.peek_byte() != Some(b'[') {
+            let s = self.string()?;
+            let span = s.span;
+            return Ok(StringList {
+                items: vec![s],
+                is_array: false,
+                span,
             });
         }
-    }
-    Ok(conditions)
-}
-
-fn condition_values(
-    value: &Value<'_>,
-) -> Result<(Vec<Spanned<ConditionValue>>, bool), PolicyError> {
-    match &value.kind {
-        Kind::Array(items) => {
-            let values = items
-                .iter()
-                .map(condition_scalar)
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((values, true))
+        let start = self.r.enter_array().map_err(json_error)?;
+        let mut items = Vec::new();
+        let mut first = true;
+        while self.r.next_element(&mut first).map_err(json_error)? {
+            items.push(self.string()?);
         }
-        _ => Ok((vec![condition_scalar(value)?], false)),
+        Ok(StringList {
+            items,
+            is_array: true,
+            span: Span {
+                start,
+                end: self.r.position(),
+            },
+        })
     }
-}
 
-fn condition_scalar(value: &Value<'_>) -> Result<Spanned<ConditionValue>, PolicyError> {
-    let v = match &value.kind {
-        Kind::String(s) => ConditionValue::String(s.to_string()),
-        Kind::Number(n) => ConditionValue::Number((*n).to_string()),
-        Kind::Bool(b) => ConditionValue::Bool(*b),
-        _ => return Err(syntax_at(value.span)),
-    };
-    Ok(Spanned::new(v, value.span))
+    fn principal_spec(&mut self) -> Result<PrincipalSpec, PolicyError> {
+        if self.r.peek_byte() != Some(b'{') {
+            let s = self.string()?;
+            if s.value != "*" {
+                return Err(syntax_at(s.span));
+            }
+            return Ok(PrincipalSpec::Any(s.span));
+        }
+        self.enter_object()?;
+        let mut entries = Vec::new();
+        let mut seen = 0u16;
+        let mut first = true;
+        while let Some((key, key_span)) = self.r.next_member(&mut first).map_err(json_error)? {
+            let kind = match key.as_ref() {
+                "AWS" => PrincipalType::Aws,
+                "Service" => PrincipalType::Service,
+                "Federated" => PrincipalType::Federated,
+                "CanonicalUser" => PrincipalType::CanonicalUser,
+                _ => return Err(syntax_at(key_span)),
+            };
+            mark_seen(&mut seen, kind as u16, key_span)?;
+            entries.push((Spanned::new(kind, key_span), self.string_list()?));
+        }
+        Ok(PrincipalSpec::Map(entries))
+    }
+
+    /// `Condition`: operator → key → one value or an array of values.
+    fn condition_block(&mut self) -> Result<Vec<Condition>, PolicyError> {
+        self.enter_object()?;
+        let mut conditions: Vec<Condition> = Vec::new();
+        // Operators with nothing under them leave no condition behind; remember
+        // them apart so that a repeat is still caught.
+        let mut empty_operators: Vec<Cow<'a, str>> = Vec::new();
+        let mut first_op = true;
+        while let Some((op_text, op_span)) =
+            self.r.next_member(&mut first_op).map_err(json_error)?
+        {
+            let repeated = conditions.iter().any(|c| c.operator_text == op_text)
+                || empty_operators.contains(&op_text);
+            if repeated {
+                return Err(syntax_at(op_span));
+            }
+            let operator = parse_operator(&op_text);
+            self.enter_object()?;
+            let group_start = conditions.len();
+            let mut first_key = true;
+            while let Some((key, key_span)) =
+                self.r.next_member(&mut first_key).map_err(json_error)?
+            {
+                // AWS accepts an operator it does not know only when nothing is
+                // under it.
+                let Some(operator) = operator else {
+                    return Err(syntax_at(op_span));
+                };
+                let repeated = conditions
+                    .get(group_start..)
+                    .is_some_and(|group| group.iter().any(|c| c.key.value == key));
+                if repeated {
+                    return Err(syntax_at(key_span));
+                }
+                let (values, values_is_array) = self.condition_values()?;
+                conditions.push(Condition {
+                    operator: Spanned::new(operator, op_span),
+                    operator_text: op_text.to_string(),
+                    key: Spanned::new(key.into_owned(), key_span),
+                    values,
+                    values_is_array,
+                });
+            }
+            if conditions.len() == group_start {
+                empty_operators.push(op_text);
+            }
+        }
+        Ok(conditions)
+    }
+
+    fn condition_values(&mut self) -> Result<(Vec<Spanned<ConditionValue>>, bool), PolicyError> {
+        if self.r.peek_byte() != Some(b'[') {
+            return Ok((vec![self.condition_scalar()?], false));
+        }
+        self.r.enter_array().map_err(json_error)?;
+        let mut values = Vec::new();
+        let mut first = true;
+        while self.r.next_element(&mut first).map_err(json_error)? {
+            values.push(self.condition_scalar()?);
+        }
+        Ok((values, true))
+    }
+
+    fn condition_scalar(&mut self) -> Result<Spanned<ConditionValue>, PolicyError> {
+        let (scalar, span) = match self.r.scalar().map_err(json_error)? {
+            Some(found) => found,
+            None => return Err(self.shape_error()),
+        };
+        let value = match scalar {
+            Scalar::String(s) => ConditionValue::String(s.into_owned()),
+            Scalar::Number(n) => ConditionValue::Number(n.to_string()),
+            Scalar::Bool(b) => ConditionValue::Bool(b),
+            Scalar::Null => return Err(syntax_at(span)),
+        };
+        Ok(Spanned::new(value, span))
+    }
 }
 
 /// The operator names of the condition language, exactly as AWS spells them

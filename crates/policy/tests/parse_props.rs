@@ -29,11 +29,7 @@ fn spanned<T>(value: T) -> Spanned<T> {
 /// Any text, weighted towards what policies contain (quotes, escapes, control
 /// characters, non-ASCII).
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[a-zA-Z0-9:*?/${}._ -]{0,12}",
-        "\\PC{0,8}",
-        any::<String>(),
-    ]
+    prop_oneof!["[a-zA-Z0-9:*?/${}._ -]{0,12}", "\\PC{0,8}", any::<String>(),]
 }
 
 fn string_list() -> impl Strategy<Value = StringList> {
@@ -144,16 +140,18 @@ fn statement() -> impl Strategy<Value = Statement> {
         option::of((any::<bool>(), string_list())),
         conditions(),
     )
-        .prop_map(|(sid, allow, principal, action, resource, conditions)| Statement {
-            index: 0,
-            sid: sid.map(spanned),
-            effect: spanned(if allow { Effect::Allow } else { Effect::Deny }),
-            principal,
-            action: action.map(|(negated, list)| ActionBlock { negated, list }),
-            resource: resource.map(|(negated, list)| ResourceBlock { negated, list }),
-            conditions,
-            span: Span::default(),
-        })
+        .prop_map(
+            |(sid, allow, principal, action, resource, conditions)| Statement {
+                index: 0,
+                sid: sid.map(spanned),
+                effect: spanned(if allow { Effect::Allow } else { Effect::Deny }),
+                principal,
+                action: action.map(|(negated, list)| ActionBlock { negated, list }),
+                resource: resource.map(|(negated, list)| ResourceBlock { negated, list }),
+                conditions,
+                span: Span::default(),
+            },
+        )
 }
 
 fn policy() -> impl Strategy<Value = Policy> {
