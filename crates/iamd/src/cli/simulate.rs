@@ -30,7 +30,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use policy::compile::CompiledPolicy;
-use policy::decision::{Decision, Outcome};
+use policy::decision::{Decision, Outcome, PolicyKind};
 use policy::eval::{explain, PolicySet};
 use policy::request::{Context, ContextValue, Principal, PrincipalKind, Request, Resource};
 use serde::Serialize;
@@ -623,9 +623,22 @@ struct EvalDecisionDetails {
     resource: Option<&'static str>,
 }
 
+/// Input policies first, in the order of the request's fields.
+fn report_rank(kind: PolicyKind) -> u8 {
+    match kind {
+        PolicyKind::IdentityBased => 0,
+        PolicyKind::ResourceBased => 1,
+        PolicyKind::PermissionsBoundary => 2,
+        PolicyKind::Session => 3,
+        PolicyKind::ServiceControl => 4,
+        PolicyKind::ResourceControl => 5,
+    }
+}
+
 fn statements_out(decision: &Decision<'_>) -> Vec<StatementOut> {
-    decision
-        .matched
+    let mut matched = decision.matched.clone();
+    matched.sort_by_key(|m| report_rank(m.kind));
+    matched
         .iter()
         .map(|m| StatementOut {
             source_policy_id: m.policy_id.to_string(),
