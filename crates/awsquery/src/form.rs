@@ -49,12 +49,14 @@ impl DecodeError {
         }
     }
 
-    /// The HTTP status to answer with.
+    /// The HTTP status to answer with (that of [`Self::code`] in the error table).
     pub fn http_status(&self) -> u16 {
-        match self {
-            Self::TooLarge { .. } => 413,
-            _ => 400,
-        }
+        self.to_query_error().http_status
+    }
+
+    /// The error answer.
+    pub fn to_query_error(&self) -> crate::errors::QueryError {
+        crate::errors::QueryError::new(self.code(), self.to_string())
     }
 }
 

@@ -12,10 +12,13 @@ pub mod date;
 mod error_codes;
 pub mod errors;
 pub mod form;
+pub mod model;
 pub mod params;
+pub mod validate;
 pub mod xml;
 
 pub use errors::{ErrorCode, QueryError, Service};
 pub use form::{DecodeError, Limits};
 pub use params::{Node, Params};
+pub use validate::{is_operation, validate, ValidationErrors};
 pub use xml::{error_response, Fault, Response, XmlWriter, IAM_NAMESPACE, STS_NAMESPACE};
