@@ -50,8 +50,79 @@ impl ActionMatcher {
 #[derive(Debug, Clone)]
 enum ResourceItem {
     Fixed(ArnPattern),
+    /// A six-segment ARN pattern whose variables are all in the resource part (the
+    /// usual `arn:aws:s3:::bucket/home/${aws:username}/*`). With six segments the ARN
+    /// rules compare segment to segment, so the first five are compiled once and only
+    /// the resource part is resolved per request.
+    SplitTemplate {
+        head: Box<[Pattern; 5]>,
+        resource: Template,
+        whole: Template,
+    },
     /// A pattern with policy variables, resolved against each request's context.
     Template(Template),
+}
+
+impl ResourceItem {
+    fn template(text: &str, template: Template, variables: bool) -> ResourceItem {
+        let mut parts = text.splitn(6, ':');
+        let head: Vec<&str> = parts.by_ref().take(5).collect();
+        let split = match (parts.next(), <[&str; 5]>::try_from(head)) {
+            (Some(rest), Ok(head)) if !head.iter().any(|h| h.contains("${")) => {
+                Template::parse(rest, variables)
+                    .ok()
+                    .map(|resource| (head, resource))
+            }
+            _ => None,
+        };
+        match split {
+            Some((head, resource)) => ResourceItem::SplitTemplate {
+                head: Box::new(head.map(|h| Pattern::new(h, false))),
+                resource,
+                whole: template,
+            },
+            None => ResourceItem::Template(template),
+        }
+    }
+
+    fn matches(&self, arn: &str, context: &Context) -> bool {
+        match self {
+            ResourceItem::Fixed(p) => p.matches(arn),
+            ResourceItem::SplitTemplate {
+                head,
+                resource,
+                whole,
+            } => match split_five(arn) {
+                Some((parts, rest)) => {
+                    head.iter().zip(parts).all(|(p, part)| p.matches(part))
+                        && resource
+                            .resolve_pattern(context, false)
+                            .is_some_and(|p| p.matches(rest))
+                }
+                // Not an ARN: the pattern is compared as a whole.
+                None => whole
+                    .resolve_arn_pattern(context)
+                    .is_some_and(|p| p.matches(arn)),
+            },
+            // A variable without a value makes the entry match nothing ("Policy
+            // variables with no value").
+            ResourceItem::Template(t) => t
+                .resolve_arn_pattern(context)
+                .is_some_and(|p| p.matches(arn)),
+        }
+    }
+}
+
+/// Splits an ARN at its first five colons.
+fn split_five(text: &str) -> Option<([&str; 5], &str)> {
+    let mut head = [""; 5];
+    let mut rest = text;
+    for slot in head.iter_mut() {
+        let (part, tail) = rest.split_once(':')?;
+        *slot = part;
+        rest = tail;
+    }
+    Some((head, rest))
 }
 
 #[derive(Debug, Clone)]
@@ -62,16 +133,7 @@ struct ResourceMatcher {
 
 impl ResourceMatcher {
     fn matches(&self, arn: &str, context: &Context) -> bool {
-        let any = self.items.iter().any(|item| match item {
-            ResourceItem::Fixed(p) => p.matches(arn),
-            // A variable without a value makes the element match nothing (AWS: "If
-            // there is no value for a variable ... the policy does not match").
-            ResourceItem::Template(t) => match t.resolve_arn_pattern(context) {
-                Some(p) => p.matches(arn),
-                None => false,
-            },
-        });
-        any != self.negated
+        self.items.iter().any(|item| item.matches(arn, context)) != self.negated
     }
 }
 
@@ -112,7 +174,7 @@ impl CompiledStatement {
                         for key in template.referenced_keys() {
                             push_key(&mut referenced_keys, key);
                         }
-                        ResourceItem::Template(template)
+                        ResourceItem::template(&r.value, template, variables)
                     };
                     items.push(item);
                 }
@@ -367,6 +429,56 @@ impl Iterator for MergeAscending<'_> {
                 Some(y)
             }
             (None, None) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::ContextValue;
+
+    /// The split form answers as resolving the whole pattern does.
+    #[test]
+    fn split_templates_agree_with_whole_resolution() {
+        let patterns = [
+            "arn:aws:s3:::bucket/home/${aws:username}/*",
+            "arn:aws:s3:*:*:b-${aws:username}",
+            "arn:aws:logs:*:111:log-group:${aws:username}:*",
+            "arn:aws:s3:::${aws:username}",
+        ];
+        let texts = [
+            "arn:aws:s3:::bucket/home/alice/x",
+            "arn:aws:s3:::bucket/home/bob/x",
+            "arn:aws:s3:::b-alice",
+            "arn:aws:s3:us-east-1:1:b-alice",
+            "arn:aws:logs:eu-west-1:111:log-group:alice:log-stream:s",
+            "arn:aws:s3:::alice",
+            "alice",
+            "*",
+        ];
+        let mut ctx = Context::new();
+        ctx.insert("aws:username", ContextValue::single("alice"));
+        for pattern in patterns {
+            let template = match Template::parse(pattern, true) {
+                Ok(t) => t,
+                Err(e) => panic!("{pattern}: {e}"),
+            };
+            let item = ResourceItem::template(pattern, template.clone(), true);
+            assert!(
+                matches!(item, ResourceItem::SplitTemplate { .. }),
+                "{pattern}"
+            );
+            for text in texts {
+                let whole = template
+                    .resolve_arn_pattern(&ctx)
+                    .is_some_and(|p| p.matches(text));
+                assert_eq!(item.matches(text, &ctx), whole, "{pattern} vs {text}");
+                assert!(
+                    !item.matches(text, &Context::new()),
+                    "{pattern} without a value"
+                );
+            }
         }
     }
 }
