@@ -155,9 +155,14 @@ function answer(line) {
   }
 }
 
-// Write in batches: one write per input line would dominate the cost of a million cases.
+// Answers are written in batches: one write per line would dominate the cost of a
+// million cases. A batch is flushed once the input chunk at hand is drained
+// (setImmediate runs after the pending I/O callbacks), so a caller that waits for each
+// answer before sending the next case is answered at once.
 let pending = [];
+let scheduled = false;
 const flush = () => {
+  scheduled = false;
   if (pending.length > 0) {
     process.stdout.write(pending.join(''));
     pending = [];
@@ -167,10 +172,11 @@ const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
 rl.on('line', (line) => {
   if (line.trim() === '') return;
   pending.push(JSON.stringify(answer(line)) + '\n');
-  if (pending.length >= 256) flush();
+  if (pending.length >= 512) {
+    flush();
+  } else if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 });
-// Flush whatever is answered whenever input pauses, so a caller that waits for a reply
-// before sending more never deadlocks.
-process.stdin.on('pause', flush);
-setInterval(flush, 5).unref();
 rl.on('close', flush);
