@@ -52,7 +52,10 @@ pub struct Class {
 #[derive(Debug, Default)]
 pub struct Report {
     pub cases: u64,
+    /// The whole run, minimising included.
     pub elapsed: Duration,
+    /// Generating, deciding on both sides and comparing, without minimising.
+    pub compare_elapsed: Duration,
     pub agreed: u64,
     /// Our decisions over all cases (allowed, explicit deny, implicit deny).
     pub ours_outcomes: BTreeMap<&'static str, u64>,
@@ -91,15 +94,21 @@ impl Report {
         self.cases as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
+    /// Throughput of the comparison itself (both engines), minimising left out.
+    pub fn compared_per_second(&self) -> f64 {
+        self.cases as f64 / self.compare_elapsed.as_secs_f64().max(1e-9)
+    }
+
     /// The human-readable summary; `examples` bounds how many classes are printed in full.
     pub fn render(&self, examples: usize) -> String {
         let mut s = String::new();
         let _ = writeln!(
             Sink(&mut s),
-            "differential: {} cases in {:.1} s ({:.0} cases/s); agreed {}, oracle wrong (known) {}, open engine bugs or undecided (known) {}, unknown disagreements {}, our errors {}, oracle errors {}",
+            "differential: {} cases in {:.1} s ({:.0} cases/s overall, {:.0} cases/s compared before minimising); agreed {}, oracle wrong (known) {}, open engine bugs or undecided (known) {}, unknown disagreements {}, our errors {}, oracle errors {}",
             self.cases,
             self.elapsed.as_secs_f64(),
             self.cases_per_second(),
+            self.compared_per_second(),
             self.agreed,
             self.known_disagreements(),
             self.engine_bugs.values().map(|(n, _, _)| n).sum::<u64>(),
@@ -242,6 +251,7 @@ pub fn run(options: &Options, known: &[KnownDisagreement]) -> Result<Report, Str
         Err(_) => return Err("the case generator thread failed".to_string()),
     }
     drop(oracle);
+    report.compare_elapsed = start.elapsed();
 
     classify_all(&mut report, disagreements, options, known)?;
     report.elapsed = start.elapsed();
