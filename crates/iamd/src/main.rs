@@ -17,6 +17,17 @@ enum Command {
     /// Offline policy tools: validate and simulate policies without a server.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Run the IAM endpoint.
+    Serve(cli::serve::Args),
+    /// Manage accounts in a data directory.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Add an account with its own root credentials and print them.
+    Create(cli::account::CreateArgs),
 }
 
 #[derive(Subcommand)]
@@ -32,6 +43,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Policy(PolicyCommand::Validate(args)) => cli::validate::run(args),
         Command::Policy(PolicyCommand::Simulate(args)) => cli::simulate::run(args),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::Account(AccountCommand::Create(args)) => cli::account::create(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,183 @@
+//! Authorization of every call: the caller's identity-based policies and permissions
+//! boundary, compiled once per principal and cached until the store's auth epoch moves,
+//! evaluated by the policy engine against the request context.
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use policy::compile::CompiledPolicy;
+use policy::decision::Outcome;
+use policy::eval::{evaluate, PolicySet};
+use policy::request::{Context, Request, Resource};
+use store::{ManagedDocument, PrincipalPolicies, Store, Tag};
+
+use crate::error::{ApiError, ApiResult};
+use crate::identity::{Caller, CallerKind};
+
+/// A principal's compiled permissions and the tags that feed `aws:PrincipalTag/*`.
+#[derive(Debug, Default)]
+pub struct Permissions {
+    pub policies: PolicySet,
+    pub tags: Vec<Tag>,
+}
+
+struct Inner {
+    epoch: u64,
+    by_principal: HashMap<String, Arc<Permissions>>,
+}
+
+pub struct PolicyCache {
+    store: Arc<dyn Store>,
+    inner: RwLock<Inner>,
+    /// AWS managed policies never change: compiled once for the process.
+    aws_managed: RwLock<HashMap<String, Arc<CompiledPolicy>>>,
+}
+
+/// The most principals kept; beyond, the cache starts over.
+const MAX_PRINCIPALS: usize = 100_000;
+
+impl PolicyCache {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        let epoch = store.auth_epoch();
+        PolicyCache {
+            store,
+            inner: RwLock::new(Inner {
+                epoch,
+                by_principal: HashMap::new(),
+            }),
+            aws_managed: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The permissions of `caller` (the root has none: it is allowed by being root).
+    pub async fn permissions(&self, caller: &Caller) -> ApiResult<Arc<Permissions>> {
+        let CallerKind::User { user_id, .. } = &caller.kind else {
+            return Ok(Arc::new(Permissions::default()));
+        };
+        let epoch = self.store.auth_epoch();
+        if let Ok(inner) = self.inner.read() {
+            if inner.epoch == epoch {
+                if let Some(p) = inner.by_principal.get(user_id) {
+                    return Ok(p.clone());
+                }
+            }
+        }
+        let inputs = self
+            .store
+            .user_policies(&caller.account_id, user_id)
+            .await?;
+        let permissions = Arc::new(self.compile(inputs));
+        if let Ok(mut inner) = self.inner.write() {
+            if inner.epoch < epoch {
+                inner.by_principal.clear();
+                inner.epoch = epoch;
+            }
+            if inner.epoch == epoch {
+                if inner.by_principal.len() >= MAX_PRINCIPALS {
+                    inner.by_principal.clear();
+                }
+                inner
+                    .by_principal
+                    .insert(user_id.clone(), permissions.clone());
+            }
+        }
+        Ok(permissions)
+    }
+
+    fn compile(&self, inputs: PrincipalPolicies) -> Permissions {
+        let mut set = PolicySet::default();
+        for doc in &inputs.inline {
+            let source_type = if doc.source.starts_with("group/") {
+                "group"
+            } else {
+                "user"
+            };
+            if let Some(p) = compile_stored(&doc.document, &doc.source, source_type) {
+                set.identity.push(p);
+            }
+        }
+        for managed in &inputs.managed {
+            if let Some(p) = self.managed(managed) {
+                set.identity.push(p);
+            }
+        }
+        set.boundary = inputs.boundary.as_ref().and_then(|b| self.managed(b));
+        Permissions {
+            policies: set,
+            tags: inputs.tags,
+        }
+    }
+
+    fn managed(&self, doc: &ManagedDocument) -> Option<CompiledPolicy> {
+        match &doc.document {
+            Some(text) => compile_stored(text, &doc.arn, "managed"),
+            None => self.aws_managed(&doc.arn).map(|p| (*p).clone()),
+        }
+    }
+
+    fn aws_managed(&self, arn: &str) -> Option<Arc<CompiledPolicy>> {
+        if let Some(p) = self
+            .aws_managed
+            .read()
+            .ok()
+            .and_then(|m| m.get(arn).cloned())
+        {
+            return Some(p);
+        }
+        let policy = awsdata::managed_policy_by_arn(arn)?;
+        let compiled = Arc::new(compile_stored(
+            policy.default_document(),
+            arn,
+            "aws-managed",
+        )?);
+        if let Ok(mut m) = self.aws_managed.write() {
+            m.insert(arn.to_owned(), compiled.clone());
+        }
+        Some(compiled)
+    }
+}
+
+/// Compiles a document the store holds. Documents are validated before they are
+/// stored, so a failure here is a defect: logged, and the policy grants nothing.
+fn compile_stored(text: &str, id: &str, source_type: &str) -> Option<CompiledPolicy> {
+    match CompiledPolicy::from_text(text, id, source_type) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::error!(policy = id, error = %e, "stored policy does not compile");
+            None
+        }
+    }
+}
+
+/// Decides whether `caller` may perform `action` on `resource_arn`. The root user may do
+/// everything in its own account. A refusal is AWS's `AccessDenied`.
+pub fn authorize(
+    caller: &Caller,
+    permissions: &Permissions,
+    action: &str,
+    resource_arn: &str,
+    context: Context,
+) -> ApiResult<Outcome> {
+    if caller.is_root() {
+        return Ok(Outcome::Allowed);
+    }
+    let request = Request {
+        principal: caller.principal(),
+        action: action.to_owned(),
+        resource: Resource {
+            arn: resource_arn.to_owned(),
+            account: Some(caller.account_id.clone()),
+        },
+        context,
+    };
+    let decision = evaluate(&request, &permissions.policies);
+    if decision.is_allowed() {
+        return Ok(decision.outcome);
+    }
+    let reason = decision
+        .denial_reason(action)
+        .unwrap_or_else(|| format!("because no identity-based policy allows the {action} action"));
+    Err(ApiError::access_denied(format!(
+        "User: {} is not authorized to perform: {action} on resource: {resource_arn} {reason}",
+        caller.arn
+    )))
+}

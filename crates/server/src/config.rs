@@ -1,0 +1,136 @@
+//! Server configuration from flags, `IAMD_*` environment variables and a TOML file, in
+//! that order of precedence.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8181";
+pub const DEFAULT_DATA_DIR: &str = "./iamd-data";
+/// The largest request body accepted: room for IAM's largest request (several policy
+/// documents of 131,072 characters, percent-encoded).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub max_body_bytes: usize,
+}
+
+/// Settings as one source gives them; unset fields fall through to the next source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Settings {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub max_body_bytes: Option<usize>,
+}
+
+impl Settings {
+    /// The settings `IAMD_LISTEN`, `IAMD_DATA_DIR` and `IAMD_MAX_BODY_BYTES` give.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let max_body_bytes = env("IAMD_MAX_BODY_BYTES")
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| format!("IAMD_MAX_BODY_BYTES: not a number: {v}"))
+            })
+            .transpose()?;
+        Ok(Settings {
+            listen: env("IAMD_LISTEN"),
+            data_dir: env("IAMD_DATA_DIR").map(PathBuf::from),
+            max_body_bytes,
+        })
+    }
+
+    /// The settings of a TOML file (`listen`, `data_dir`, `max_body_bytes`).
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// `self` where set, else `fallback`.
+    pub fn or(self, fallback: Settings) -> Settings {
+        Settings {
+            listen: self.listen.or(fallback.listen),
+            data_dir: self.data_dir.or(fallback.data_dir),
+            max_body_bytes: self.max_body_bytes.or(fallback.max_body_bytes),
+        }
+    }
+
+    /// Fills in defaults and checks values.
+    pub fn resolve(self) -> Result<Config, String> {
+        let listen = self.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen = listen
+            .parse()
+            .map_err(|_| format!("listen: not a socket address: {listen}"))?;
+        Ok(Config {
+            listen,
+            data_dir: self
+                .data_dir
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        })
+    }
+}
+
+/// Flags, then the environment, then the file named by `--config` or `IAMD_CONFIG`.
+pub fn load(
+    flags: Settings,
+    config_file: Option<&Path>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Config, String> {
+    let env_settings = Settings::from_env(&env)?;
+    let file_path = config_file
+        .map(Path::to_path_buf)
+        .or_else(|| env("IAMD_CONFIG").map(PathBuf::from));
+    let file_settings = match file_path {
+        Some(path) => Settings::from_file(&path)?,
+        None => Settings::default(),
+    };
+    flags.or(env_settings).or(file_settings).resolve()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_flags_env_file_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("iamd.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\nmax_body_bytes = 10\n",
+        )
+        .unwrap();
+        let env = |k: &str| (k == "IAMD_DATA_DIR").then(|| "/from/env".to_owned());
+        let flags = Settings {
+            max_body_bytes: Some(20),
+            ..Settings::default()
+        };
+        let config = load(flags, Some(&file), env).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.data_dir, PathBuf::from("/from/env"));
+        assert_eq!(config.max_body_bytes, 20);
+
+        let defaults = load(Settings::default(), None, |_| None).unwrap();
+        assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
+        assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let flags = Settings {
+            listen: Some("nowhere".into()),
+            ..Settings::default()
+        };
+        assert!(load(flags, None, |_| None).unwrap_err().contains("nowhere"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "unknown_key = 1\n").unwrap();
+        assert!(load(Settings::default(), Some(&file), |_| None).is_err());
+    }
+}

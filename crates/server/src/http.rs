@@ -1,0 +1,126 @@
+//! The HTTP surface: `POST /` and `GET /` for the Query API, `GET /health`.
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use rand::Rng;
+
+use crate::error::ApiError;
+use crate::pipeline::{self, Incoming};
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/", get(query).post(query))
+        .with_state(state)
+}
+
+async fn health() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"status\":\"ok\"}",
+    )
+}
+
+/// A request id in the form AWS uses (a random UUID).
+pub fn new_request_id() -> String {
+    let b: [u8; 16] = rand::thread_rng().gen();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-4{}-{:x}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        8 | (b[8] & 0x3),
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+fn xml_response(status: u16, body: String, request_id: &str) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+async fn query(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let started = Instant::now();
+    let request_id = new_request_id();
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, state.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let error = ApiError::new(
+                "RequestEntityTooLarge",
+                format!(
+                    "Request body is larger than the limit of {} bytes.",
+                    state.max_body_bytes
+                ),
+            );
+            tracing::info!(
+                request_id,
+                status = 413,
+                error = "RequestEntityTooLarge",
+                "request refused"
+            );
+            return xml_response(
+                error.status(),
+                error.into_xml(awsquery::IAM_NAMESPACE, &request_id),
+                &request_id,
+            );
+        }
+    };
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let incoming = Incoming {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        body: &body,
+        source_ip: peer.ip(),
+        secure_transport: false,
+    };
+    let answer = pipeline::process(&state, &incoming, &request_id).await;
+    tracing::info!(
+        request_id,
+        action = answer.action.as_deref().unwrap_or("-"),
+        principal = answer.principal.as_deref().unwrap_or("-"),
+        decision = answer.decision,
+        status = answer.status,
+        error = answer.error_code.as_deref().unwrap_or("-"),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    xml_response(answer.status, answer.body, &request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_look_like_uuids() {
+        let id = super::new_request_id();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.matches('-').count(), 4);
+        assert_eq!(&id[14..15], "4");
+    }
+}

@@ -1,0 +1,155 @@
+//! IAM operations, one module per family, each exporting `operations()`: the table of
+//! its operations with, for each, how to find the resource it acts on (for
+//! authorization) and the handler that does it.
+//!
+//! Adding a family: write `ops/<family>.rs` with `pub fn operations() -> Vec<Operation>`
+//! built with [`operation!`](crate::operation), and list it in [`FAMILIES`]. The
+//! pipeline authenticates, resolves the resource, authorizes and then calls the
+//! handler; a handler only validates its input, calls the store and writes XML.
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use awsquery::Params;
+use store::{Store, Tag, User};
+
+use crate::error::ApiResult;
+use crate::identity::Caller;
+use crate::state::AppState;
+
+pub mod access_keys;
+pub mod input;
+pub mod resources;
+pub mod user_policies;
+pub mod users;
+pub mod xml;
+
+/// Every family's table. A new family adds one line here.
+const FAMILIES: &[fn() -> Vec<Operation>] = &[
+    users::operations,
+    access_keys::operations,
+    user_policies::operations,
+];
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Writes the operation's response document (see [`Call::respond`]).
+pub type Handler = for<'a> fn(&'a Call, &'a Target) -> BoxFuture<'a, ApiResult<String>>;
+
+/// Finds the resource an operation acts on, before authorization.
+pub type Resolver = for<'a> fn(&'a Call) -> BoxFuture<'a, ApiResult<Target>>;
+
+/// One IAM operation.
+pub struct Operation {
+    /// The `Action` name, e.g. `CreateUser`; authorized as `iam:CreateUser`.
+    pub name: &'static str,
+    pub resolve: Resolver,
+    pub handler: Handler,
+}
+
+/// Builds an [`Operation`] from `async fn resolve(&Call) -> ApiResult<Target>` and
+/// `async fn handler(&Call, &Target) -> ApiResult<String>`.
+#[macro_export]
+macro_rules! operation {
+    ($name:literal, $resolve:path, $handler:path) => {
+        $crate::ops::Operation {
+            name: $name,
+            resolve: |call| Box::pin($resolve(call)),
+            handler: |call, target| Box::pin($handler(call, target)),
+        }
+    };
+}
+
+/// What an operation acts on: the ARN authorization checks, the resource's tags
+/// (`iam:ResourceTag/*`), and what the resolver already read, so that the handler need
+/// not read it again.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub arn: String,
+    pub tags: Vec<Tag>,
+    pub found: Option<Found>,
+}
+
+/// An entity a resolver read from the store.
+#[derive(Debug, Clone)]
+pub enum Found {
+    User(User),
+}
+
+impl Target {
+    pub fn arn(arn: String) -> Self {
+        Target {
+            arn,
+            ..Target::default()
+        }
+    }
+}
+
+/// One authenticated request on its way through an operation.
+pub struct Call {
+    pub state: AppState,
+    pub caller: Caller,
+    pub params: Params,
+    /// The operation name (`CreateUser`).
+    pub action: &'static str,
+    pub request_id: String,
+    pub region: String,
+}
+
+impl Call {
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.state.store
+    }
+
+    /// The caller's account: every IAM operation acts within it.
+    pub fn account(&self) -> &str {
+        &self.caller.account_id
+    }
+
+    /// A response with a `<{Action}Result>` element whose content `body` writes.
+    pub fn respond(&self, body: impl FnOnce(&mut awsquery::XmlWriter)) -> String {
+        let mut response = awsquery::Response::new(awsquery::IAM_NAMESPACE, self.action);
+        body(response.body());
+        response.finish(&self.request_id)
+    }
+
+    /// A response of an operation without output.
+    pub fn respond_empty(&self) -> String {
+        awsquery::Response::without_result(awsquery::IAM_NAMESPACE, self.action)
+            .finish(&self.request_id)
+    }
+}
+
+/// The IAM operations by name.
+pub fn iam_operations() -> &'static HashMap<&'static str, Operation> {
+    static TABLE: OnceLock<HashMap<&'static str, Operation>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        FAMILIES
+            .iter()
+            .flat_map(|family| family())
+            .map(|op| (op.name, op))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_names_are_unique_and_in_the_model() {
+        let mut seen = std::collections::HashSet::new();
+        for family in FAMILIES {
+            for op in family() {
+                assert!(seen.insert(op.name), "{} registered twice", op.name);
+                assert!(op
+                    .name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase()));
+            }
+        }
+        assert!(iam_operations().contains_key("CreateUser"));
+    }
+}

@@ -1,0 +1,197 @@
+//! The request pipeline: decode the parameters, route by `Version` and `Action`,
+//! authenticate (SigV4), resolve the resource, authorize, run the operation. Every
+//! failure on the way is an [`ApiError`] rendered as AWS's error document.
+use std::net::IpAddr;
+use std::time::SystemTime;
+
+use awsquery::{Limits, Params};
+
+use crate::authn::{authenticate, Authenticated};
+use crate::authz::authorize;
+use crate::context::{self, RequestEnv};
+use crate::error::{ApiError, ApiResult};
+use crate::ops::{iam_operations, Call, Operation};
+use crate::state::AppState;
+
+pub const IAM_VERSION: &str = "2010-05-08";
+pub const STS_VERSION: &str = "2011-06-15";
+
+/// The services served on the one endpoint, told apart by `Version` (and, in the
+/// signature, by the credential scope's service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Iam,
+    Sts,
+}
+
+impl Service {
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::Sts => "sts",
+        }
+    }
+    pub fn namespace(self) -> &'static str {
+        match self {
+            Service::Iam => awsquery::IAM_NAMESPACE,
+            Service::Sts => awsquery::STS_NAMESPACE,
+        }
+    }
+}
+
+/// An HTTP request as the pipeline needs it.
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub headers: &'a [(&'a str, &'a [u8])],
+    pub body: &'a [u8],
+    pub source_ip: IpAddr,
+    pub secure_transport: bool,
+}
+
+/// The pipeline's answer and what the access log says about it.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub action: Option<String>,
+    pub principal: Option<String>,
+    /// `allowed`, `denied` or `-` when the request did not reach authorization.
+    pub decision: &'static str,
+    pub error_code: Option<String>,
+}
+
+/// What the pipeline learned before it finished or failed, for the log.
+#[derive(Default)]
+struct Trace {
+    action: Option<String>,
+    principal: Option<String>,
+    decision: Option<&'static str>,
+    service: Option<Service>,
+}
+
+pub async fn process(state: &AppState, req: &Incoming<'_>, request_id: &str) -> Answer {
+    let mut trace = Trace::default();
+    let result = run(state, req, request_id, &mut trace).await;
+    let namespace = trace.service.unwrap_or(Service::Iam).namespace();
+    let (status, body, error_code, decision) = match result {
+        Ok(xml) => (200, xml, None, trace.decision.unwrap_or("-")),
+        Err(e) => {
+            let decision = if e.code() == "AccessDenied" {
+                "denied"
+            } else {
+                trace.decision.unwrap_or("-")
+            };
+            let code = e.code().to_owned();
+            (
+                e.status(),
+                e.into_xml(namespace, request_id),
+                Some(code),
+                decision,
+            )
+        }
+    };
+    Answer {
+        status,
+        body,
+        action: trace.action,
+        principal: trace.principal,
+        decision,
+        error_code,
+    }
+}
+
+fn decode(req: &Incoming<'_>, limits: &Limits) -> ApiResult<Params> {
+    let mut params = Params::parse_with(req.query.as_bytes(), limits)?;
+    if req.method == "POST" {
+        params.merge(Params::parse_with(req.body, limits)?);
+    }
+    Ok(params)
+}
+
+fn route(params: &Params) -> ApiResult<(Service, &'static Operation)> {
+    let action = params
+        .action()
+        .ok_or_else(|| ApiError::new("MissingAction", "Missing Action"))?;
+    let version = params.version().ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request must contain the parameter Version",
+        )
+    })?;
+    let not_found = || {
+        ApiError::new(
+            "InvalidAction",
+            format!("Could not find operation {action} for version {version}"),
+        )
+    };
+    match version {
+        IAM_VERSION => iam_operations()
+            .get(action)
+            .map(|op| (Service::Iam, op))
+            .ok_or_else(not_found),
+        // STS operations register here when they are served.
+        STS_VERSION => Err(not_found()),
+        _ => Err(not_found()),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    req: &Incoming<'_>,
+    request_id: &str,
+    trace: &mut Trace,
+) -> ApiResult<String> {
+    let limits = Limits {
+        max_bytes: state.max_body_bytes,
+        ..Limits::default()
+    };
+    let params = decode(req, &limits)?;
+    trace.action = params.action().map(str::to_owned);
+    if params.version() == Some(STS_VERSION) {
+        trace.service = Some(Service::Sts);
+    }
+    let (service, operation) = route(&params)?;
+    trace.service = Some(service);
+
+    let signed = sigv4::Request {
+        method: req.method,
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+    };
+    let Authenticated { caller, region } =
+        authenticate(state, &signed, req.body, service.signing_name()).await?;
+    trace.principal = Some(caller.arn.clone());
+    state
+        .last_used
+        .record(&caller.access_key_id, service.signing_name(), &region);
+
+    let call = Call {
+        state: state.clone(),
+        caller,
+        params,
+        action: operation.name,
+        request_id: request_id.to_owned(),
+        region,
+    };
+    let target = (operation.resolve)(&call).await?;
+    let permissions = state.policies.permissions(&call.caller).await?;
+    let env = RequestEnv {
+        source_ip: req.source_ip,
+        secure_transport: req.secure_transport,
+        now: SystemTime::now(),
+        region: call.region.clone(),
+    };
+    let context = context::build(
+        &call.caller,
+        &permissions.tags,
+        &target.tags,
+        &env,
+        &call.params,
+    );
+    let action = format!("{}:{}", service.signing_name(), operation.name);
+    authorize(&call.caller, &permissions, &action, &target.arn, context)?;
+    trace.decision = Some("allowed");
+    (operation.handler)(&call, &target).await
+}

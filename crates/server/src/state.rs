@@ -1,0 +1,36 @@
+//! What every request shares: the store and the caches in front of it.
+use std::sync::Arc;
+
+use sigv4::SigningKeyCache;
+use store::Store;
+
+use crate::authz::PolicyCache;
+use crate::config::Config;
+use crate::credentials::CredentialCache;
+use crate::last_used::LastUsed;
+
+/// Signing keys kept (one per access key, day, region and service).
+const SIGNING_KEYS: usize = 100_000;
+
+pub struct Shared {
+    pub store: Arc<dyn Store>,
+    pub credentials: CredentialCache,
+    pub signing_keys: SigningKeyCache,
+    pub policies: PolicyCache,
+    pub last_used: LastUsed,
+    pub max_body_bytes: usize,
+}
+
+/// Cheap to clone: one `Arc`.
+pub type AppState = Arc<Shared>;
+
+pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
+    Arc::new(Shared {
+        credentials: CredentialCache::new(store.clone()),
+        signing_keys: SigningKeyCache::new(SIGNING_KEYS),
+        policies: PolicyCache::new(store.clone()),
+        last_used: LastUsed::default(),
+        max_body_bytes: config.max_body_bytes,
+        store,
+    })
+}
