@@ -81,23 +81,13 @@ impl From<AuthError> for ApiError {
 
 impl From<DecodeError> for ApiError {
     fn from(e: DecodeError) -> Self {
-        let message = match &e {
-            DecodeError::TooLarge { limit } => {
-                format!("Request body is larger than the limit of {limit} bytes.")
-            }
-            DecodeError::TooManyParams { limit } => {
-                format!("The request has more than {limit} parameters.")
-            }
-            DecodeError::BadEscape { offset } => {
-                format!("The query string is malformed: invalid percent-encoding at byte {offset}.")
-            }
-            DecodeError::InvalidUtf8 => {
-                "The query string is malformed: parameters must be UTF-8.".to_owned()
-            }
-        };
-        let mut error = QueryError::new(e.code(), message);
-        error.http_status = e.http_status();
-        ApiError(error)
+        ApiError(e.to_query_error())
+    }
+}
+
+impl From<awsquery::validate::ValidationErrors> for ApiError {
+    fn from(e: awsquery::validate::ValidationErrors) -> Self {
+        ApiError(e.to_query_error())
     }
 }
 

@@ -31,6 +31,13 @@ impl Service {
             Service::Sts => "sts",
         }
     }
+    /// The protocol crate's name for the service (its models and error tables).
+    pub fn model(self) -> awsquery::Service {
+        match self {
+            Service::Iam => awsquery::Service::Iam,
+            Service::Sts => awsquery::Service::Sts,
+        }
+    }
     pub fn namespace(self) -> &'static str {
         match self {
             Service::Iam => awsquery::IAM_NAMESPACE,
@@ -166,6 +173,10 @@ async fn run(
     state
         .last_used
         .record(&caller.access_key_id, service.signing_name(), &region);
+
+    // Shape constraints of the operation's input (botocore's model), before any data is
+    // read on the request's behalf.
+    awsquery::validate::validate(service.model(), operation.name, &params)?;
 
     let call = Call {
         state: state.clone(),
