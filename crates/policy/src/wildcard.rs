@@ -180,7 +180,8 @@ fn eq(pattern_lit: &str, text: &str, ci: bool) -> bool {
     if !ci {
         return pattern_lit == text;
     }
-    if pattern_lit.is_ascii() && text.is_ascii() {
+    if pattern_lit.is_ascii() {
+        // Non-ASCII text never folds to ASCII (see `fold`), so bytes decide.
         return pattern_lit.eq_ignore_ascii_case(text);
     }
     let mut p = pattern_lit.chars();
