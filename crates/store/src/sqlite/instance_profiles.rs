@@ -30,8 +30,10 @@ fn with_roles_and_tags(
         .prepare_cached(&sql)?
         .query_map([&profile.instance_profile_id], role_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
-    for role in &mut profile.roles {
+    let roles = std::mem::take(&mut profile.roles);
+    for mut role in roles {
         role.tags = load_tags(conn, &role.role_id)?;
+        profile.roles.push(super::roles::as_shown(conn, role)?);
     }
     profile.tags = load_tags(conn, &profile.instance_profile_id)?;
     Ok(profile)

@@ -23,6 +23,7 @@ mod roles;
 mod rows;
 mod schema;
 mod tags;
+mod trust_principals;
 mod users;
 
 pub mod readers;

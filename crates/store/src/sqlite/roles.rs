@@ -3,7 +3,8 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::rows::*;
-use super::users::{check_boundary, retire_arn_in_trust_policies};
+use super::trust_principals;
+use super::users::check_boundary;
 use super::SqliteStore;
 use crate::api::RoleStore;
 use crate::error::{StoreError, StoreResult};
@@ -19,6 +20,13 @@ pub(super) fn load_role(conn: &Connection, account_id: &str, name: &str) -> Stor
         .optional()?
         .ok_or_else(|| StoreError::no_such_role(name))?;
     role.tags = load_tags(conn, &role.role_id)?;
+    as_shown(conn, role)
+}
+
+/// A role as IAM shows it: its trust policy names deleted principals by unique id.
+pub(super) fn as_shown(conn: &Connection, mut role: Role) -> StoreResult<Role> {
+    role.assume_role_policy =
+        trust_principals::render(conn, &role.role_id, &role.assume_role_policy)?;
     Ok(role)
 }
 
@@ -63,6 +71,7 @@ impl RoleStore for SqliteStore {
                     i64::from(role.service_linked)
                 ])?;
             insert_tags(ctx.conn, &role_id, &role.tags)?;
+            trust_principals::record(ctx.conn, &role_id, &role.assume_role_policy)?;
             Ok(Role {
                 account_id,
                 role_id,
@@ -96,7 +105,7 @@ impl RoleStore for SqliteStore {
             match role {
                 Some(mut role) => {
                     role.tags = load_tags(conn, &role.role_id)?;
-                    Ok(Some(role))
+                    as_shown(conn, role).map(Some)
                 }
                 None => Ok(None),
             }
@@ -124,6 +133,10 @@ impl RoleStore for SqliteStore {
                     role_from_row,
                 )?
                 .collect::<Result<Vec<_>, _>>()?;
+            let rows = rows
+                .into_iter()
+                .map(|role| as_shown(conn, role))
+                .collect::<StoreResult<Vec<_>>>()?;
             Ok(Page::from_rows(rows, page, |r| name_key(&r.name)))
         })
     }
@@ -169,6 +182,7 @@ impl RoleStore for SqliteStore {
             ctx.conn
                 .prepare_cached("UPDATE roles SET trust_policy = ?2 WHERE role_id = ?1")?
                 .execute([&role_id, &document])?;
+            trust_principals::record(ctx.conn, &role_id, &document)?;
             ctx.auth_changed();
             Ok(())
         })
@@ -203,7 +217,8 @@ impl RoleStore for SqliteStore {
                 .prepare_cached("DELETE FROM roles WHERE role_id = ?1")?
                 .execute([id])?;
             delete_tags(ctx.conn, id)?;
-            retire_arn_in_trust_policies(ctx, &role.arn(), id)?;
+            // Trust policies naming this role keep its unique id (trust_principals).
+            trust_principals::forget(ctx.conn, id)?;
             ctx.auth_changed();
             Ok(())
         })

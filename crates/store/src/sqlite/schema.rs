@@ -157,6 +157,15 @@ CREATE TABLE key_check (
     id     INTEGER PRIMARY KEY CHECK (id = 1),
     sealed BLOB NOT NULL
 );
+"#, r#"
+-- The users and roles a role's trust policy names, by the unique id each had when the
+-- policy was written (see sqlite/trust_principals.rs).
+CREATE TABLE trust_principals (
+    role_id      TEXT NOT NULL,
+    arn          TEXT NOT NULL,
+    principal_id TEXT NOT NULL,
+    PRIMARY KEY (role_id, arn)
+) WITHOUT ROWID;
 "#];
 
 /// Brings the schema to the newest version, one transaction per migration.
