@@ -146,7 +146,8 @@ impl CompiledStatement {
                     .list
                     .items
                     .iter()
-                    .map(|a| Pattern::new(&a.value.to_ascii_lowercase(), true))
+                    // Case-insensitive patterns fold their text once, here.
+                    .map(|a| Pattern::new(&a.value, true))
                     .collect(),
             },
             // A statement without actions matches none (validation rejects it).
@@ -160,6 +161,10 @@ impl CompiledStatement {
             Some(block) => {
                 let mut items = Vec::with_capacity(block.list.items.len());
                 for r in &block.list.items {
+                    if !(variables && r.value.contains("${")) {
+                        items.push(ResourceItem::Fixed(ArnPattern::new(&r.value)));
+                        continue;
+                    }
                     let template = Template::parse(&r.value, variables)
                         .map_err(|message| PolicyError::malformed(message, r.span))?;
                     let item = if template.is_plain() {
