@@ -12,15 +12,22 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use awsquery::Params;
-use store::{Store, Tag, User};
+use store::{Group, InstanceProfile, Role, Store, Tag, User};
 
 use crate::error::ApiResult;
 use crate::identity::Caller;
 use crate::state::AppState;
 
 pub mod access_keys;
+pub mod account;
+pub mod attachments;
+pub mod groups;
 pub mod input;
+pub mod instance_profiles;
+pub mod policies;
 pub mod resources;
+pub mod roles;
+pub mod service_linked_roles;
 pub mod user_policies;
 pub mod users;
 pub mod xml;
@@ -30,6 +37,13 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     users::operations,
     access_keys::operations,
     user_policies::operations,
+    groups::operations,
+    roles::operations,
+    service_linked_roles::operations,
+    instance_profiles::operations,
+    policies::operations,
+    attachments::operations,
+    account::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -75,6 +89,9 @@ pub struct Target {
 #[derive(Debug, Clone)]
 pub enum Found {
     User(User),
+    Group(Group),
+    Role(Role),
+    InstanceProfile(InstanceProfile),
 }
 
 impl Target {

@@ -68,7 +68,7 @@ impl Target {
     pub fn user(&self) -> Option<&User> {
         match &self.found {
             Some(Found::User(u)) => Some(u),
-            None => None,
+            _ => None,
         }
     }
 }
