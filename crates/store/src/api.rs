@@ -29,6 +29,9 @@ pub trait AccountStore: Send + Sync {
     async fn create_account_alias(&self, account_id: &str, alias: &str) -> StoreResult<()>;
     async fn delete_account_alias(&self, account_id: &str, alias: &str) -> StoreResult<()>;
     async fn account_usage(&self, account_id: &str) -> StoreResult<AccountUsage>;
+    /// `GetAccountAuthorizationDetails`: users, groups, roles and customer managed
+    /// policies with their policies, memberships and versions, in one snapshot.
+    async fn authorization_details(&self, account_id: &str) -> StoreResult<AuthorizationDetails>;
 }
 
 /// Long-term access keys of users and of account roots. `user_name: None` means the

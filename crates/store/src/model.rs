@@ -378,3 +378,51 @@ pub struct AccountUsage {
     pub mfa_devices_in_use: u64,
     pub providers: u64,
 }
+
+/// A user as `GetAccountAuthorizationDetails` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDetail {
+    /// With tags.
+    pub user: User,
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Names of the groups the user is in.
+    pub groups: Vec<String>,
+    pub attached: Vec<AttachedPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDetail {
+    pub group: Group,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub attached: Vec<AttachedPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDetail {
+    /// With tags; the trust policy as IAM shows it.
+    pub role: Role,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub attached: Vec<AttachedPolicy>,
+    /// The instance profiles the role is in, each with its roles.
+    pub instance_profiles: Vec<InstanceProfile>,
+}
+
+/// A customer managed policy with every version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyDetail {
+    pub policy: ManagedPolicy,
+    /// Newest first.
+    pub versions: Vec<PolicyVersion>,
+}
+
+/// Everything `GetAccountAuthorizationDetails` reports about an account, read in one
+/// snapshot. Each list is sorted by name (case-insensitively).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthorizationDetails {
+    pub users: Vec<UserDetail>,
+    pub groups: Vec<GroupDetail>,
+    pub roles: Vec<RoleDetail>,
+    pub policies: Vec<PolicyDetail>,
+    /// AWS managed policies in use in the account: (ARN, attachments, boundary uses).
+    pub aws_managed_in_use: Vec<(String, u32, u32)>,
+}

@@ -1,8 +1,11 @@
-//! Accounts, aliases and `GetAccountSummary` counts.
+//! Accounts, aliases, `GetAccountSummary` counts and the snapshot behind
+//! `GetAccountAuthorizationDetails`.
 use async_trait::async_trait;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::rows::exists;
+use super::policies::load_policy;
+use super::roles::as_shown;
+use super::rows::*;
 use super::SqliteStore;
 use crate::api::AccountStore;
 use crate::error::{StoreError, StoreResult};
@@ -191,4 +194,218 @@ impl AccountStore for SqliteStore {
             })
         })
     }
+
+    async fn authorization_details(&self, account_id: &str) -> StoreResult<AuthorizationDetails> {
+        self.read(|conn| {
+            Ok(AuthorizationDetails {
+                users: user_details(conn, account_id)?,
+                groups: group_details(conn, account_id)?,
+                roles: role_details(conn, account_id)?,
+                policies: policy_details(conn, account_id)?,
+                aws_managed_in_use: aws_managed_in_use(conn, account_id)?,
+            })
+        })
+    }
+}
+
+/// The inline policies of a user, group or role, by name.
+fn inline_of(conn: &Connection, owner_id: &str) -> StoreResult<Vec<InlinePolicy>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, document FROM inline_policies WHERE owner_id = ?1 ORDER BY name",
+    )?;
+    let policies = stmt
+        .query_map([owner_id], |r| {
+            Ok(InlinePolicy {
+                name: r.get(0)?,
+                document: r.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(policies)
+}
+
+/// The managed policies attached to a user, group or role, by ARN.
+fn attached_to(conn: &Connection, owner_id: &str) -> StoreResult<Vec<AttachedPolicy>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT policy_name, policy_arn FROM attachments WHERE owner_id = ?1 ORDER BY policy_arn",
+    )?;
+    let attached = stmt
+        .query_map([owner_id], |r| {
+            Ok(AttachedPolicy {
+                policy_name: r.get(0)?,
+                policy_arn: r.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(attached)
+}
+
+fn user_details(conn: &Connection, account_id: &str) -> StoreResult<Vec<UserDetail>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 ORDER BY name_key");
+    let users = conn
+        .prepare_cached(&sql)?
+        .query_map([account_id], user_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut groups_of = conn.prepare_cached(
+        "SELECT g.name FROM group_members m JOIN iam_groups g ON g.group_id = m.group_id
+         WHERE m.user_id = ?1 ORDER BY g.name_key",
+    )?;
+    let mut details = Vec::with_capacity(users.len());
+    for mut user in users {
+        user.tags = load_tags(conn, &user.user_id)?;
+        let groups = groups_of
+            .query_map([&user.user_id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        details.push(UserDetail {
+            inline_policies: inline_of(conn, &user.user_id)?,
+            attached: attached_to(conn, &user.user_id)?,
+            groups,
+            user,
+        });
+    }
+    Ok(details)
+}
+
+fn group_details(conn: &Connection, account_id: &str) -> StoreResult<Vec<GroupDetail>> {
+    let sql =
+        format!("SELECT {GROUP_COLUMNS} FROM iam_groups WHERE account_id = ?1 ORDER BY name_key");
+    let groups = conn
+        .prepare_cached(&sql)?
+        .query_map([account_id], group_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    groups
+        .into_iter()
+        .map(|group| {
+            Ok(GroupDetail {
+                inline_policies: inline_of(conn, &group.group_id)?,
+                attached: attached_to(conn, &group.group_id)?,
+                group,
+            })
+        })
+        .collect()
+}
+
+/// `ROLE_COLUMNS` qualified with the table alias `r`.
+fn role_columns_of_r() -> String {
+    ROLE_COLUMNS
+        .split(',')
+        .map(|c| format!("r.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A role with its tags and its trust policy as IAM shows it.
+fn shown_role(conn: &Connection, mut role: Role) -> StoreResult<Role> {
+    role.tags = load_tags(conn, &role.role_id)?;
+    as_shown(conn, role)
+}
+
+/// The instance profiles `role_id` is in, each with its roles and tags.
+fn profiles_of_role(conn: &Connection, role_id: &str) -> StoreResult<Vec<InstanceProfile>> {
+    let columns = INSTANCE_PROFILE_COLUMNS
+        .split(',')
+        .map(|c| format!("p.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM instance_profile_roles ipr
+           JOIN instance_profiles p ON p.instance_profile_id = ipr.instance_profile_id
+         WHERE ipr.role_id = ?1 ORDER BY p.name_key"
+    );
+    let profiles = conn
+        .prepare_cached(&sql)?
+        .query_map([role_id], instance_profile_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let roles_sql = format!(
+        "SELECT {} FROM instance_profile_roles ipr JOIN roles r ON r.role_id = ipr.role_id
+         WHERE ipr.instance_profile_id = ?1 ORDER BY r.name_key",
+        role_columns_of_r()
+    );
+    let mut out = Vec::with_capacity(profiles.len());
+    for mut profile in profiles {
+        let roles = conn
+            .prepare_cached(&roles_sql)?
+            .query_map([&profile.instance_profile_id], role_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        profile.roles = roles
+            .into_iter()
+            .map(|r| shown_role(conn, r))
+            .collect::<StoreResult<_>>()?;
+        profile.tags = load_tags(conn, &profile.instance_profile_id)?;
+        out.push(profile);
+    }
+    Ok(out)
+}
+
+fn role_details(conn: &Connection, account_id: &str) -> StoreResult<Vec<RoleDetail>> {
+    let sql = format!("SELECT {ROLE_COLUMNS} FROM roles WHERE account_id = ?1 ORDER BY name_key");
+    let roles = conn
+        .prepare_cached(&sql)?
+        .query_map([account_id], role_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    roles
+        .into_iter()
+        .map(|role| {
+            let role = shown_role(conn, role)?;
+            Ok(RoleDetail {
+                inline_policies: inline_of(conn, &role.role_id)?,
+                attached: attached_to(conn, &role.role_id)?,
+                instance_profiles: profiles_of_role(conn, &role.role_id)?,
+                role,
+            })
+        })
+        .collect()
+}
+
+fn policy_details(conn: &Connection, account_id: &str) -> StoreResult<Vec<PolicyDetail>> {
+    let arns = conn
+        .prepare_cached("SELECT arn FROM policies WHERE account_id = ?1 ORDER BY name_key")?
+        .query_map([account_id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    let mut versions_of = conn.prepare_cached(
+        "SELECT version, document, created_ms FROM policy_versions WHERE policy_id = ?1
+         ORDER BY version DESC",
+    )?;
+    let mut details = Vec::with_capacity(arns.len());
+    for arn in arns {
+        let policy = load_policy(conn, account_id, &arn)?;
+        let default = policy.default_version_id.clone();
+        let versions = versions_of
+            .query_map([&policy.policy_id], |r| {
+                let version_id = format!("v{}", r.get::<_, i64>(0)?);
+                Ok(PolicyVersion {
+                    is_default: version_id == default,
+                    version_id,
+                    document: r.get(1)?,
+                    created: Timestamp(r.get(2)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        details.push(PolicyDetail { policy, versions });
+    }
+    Ok(details)
+}
+
+/// AWS managed policies attached in the account or used there as a boundary, with
+/// their counts, by ARN.
+fn aws_managed_in_use(conn: &Connection, account_id: &str) -> StoreResult<Vec<(String, u32, u32)>> {
+    let clamp = |n: i64| n.clamp(0, i64::from(u32::MAX)) as u32;
+    let mut stmt = conn.prepare_cached(
+        "SELECT arn, SUM(attached), SUM(bounded) FROM (
+            SELECT policy_arn AS arn, 1 AS attached, 0 AS bounded FROM attachments
+              WHERE account_id = ?1 AND policy_arn LIKE 'arn:aws:iam::aws:policy/%'
+            UNION ALL
+            SELECT boundary_arn, 0, 1 FROM users
+              WHERE account_id = ?1 AND boundary_arn LIKE 'arn:aws:iam::aws:policy/%'
+            UNION ALL
+            SELECT boundary_arn, 0, 1 FROM roles
+              WHERE account_id = ?1 AND boundary_arn LIKE 'arn:aws:iam::aws:policy/%'
+         ) GROUP BY arn ORDER BY arn",
+    )?;
+    let rows = stmt
+        .query_map([account_id], |r| {
+            Ok((r.get::<_, String>(0)?, clamp(r.get(1)?), clamp(r.get(2)?)))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }

@@ -5,7 +5,8 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::StoreResult;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -157,7 +158,8 @@ CREATE TABLE key_check (
     id     INTEGER PRIMARY KEY CHECK (id = 1),
     sealed BLOB NOT NULL
 );
-"#, r#"
+"#,
+    r#"
 -- The users and roles a role's trust policy names, by the unique id each had when the
 -- policy was written (see sqlite/trust_principals.rs).
 CREATE TABLE trust_principals (
@@ -166,7 +168,8 @@ CREATE TABLE trust_principals (
     principal_id TEXT NOT NULL,
     PRIMARY KEY (role_id, arn)
 ) WITHOUT ROWID;
-"#];
+"#,
+];
 
 /// Brings the schema to the newest version, one transaction per migration.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {

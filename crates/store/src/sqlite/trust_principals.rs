@@ -198,7 +198,9 @@ fn current_arn(conn: &Connection, unique_id: &str) -> StoreResult<Option<String>
 pub fn render(conn: &Connection, role_id: &str, document: &str) -> StoreResult<String> {
     let bindings = conn
         .prepare_cached("SELECT arn, principal_id FROM trust_principals WHERE role_id = ?1")?
-        .query_map([role_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .query_map([role_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut replacements = Vec::new();
     for (arn, id) in bindings {
