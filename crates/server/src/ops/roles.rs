@@ -346,7 +346,8 @@ async fn update_role(call: &Call, target: &Target) -> ApiResult<String> {
             },
         )
         .await?;
-    Ok(call.respond_empty())
+    // UpdateRole's output shape has no members, but clients expect its Result element.
+    Ok(call.respond(|_| {}))
 }
 
 async fn update_role_description(call: &Call, target: &Target) -> ApiResult<String> {
