@@ -10,7 +10,7 @@ use crate::authn::{authenticate, Authenticated};
 use crate::authz::authorize;
 use crate::context::{self, RequestEnv};
 use crate::error::{ApiError, ApiResult};
-use crate::ops::{iam_operations, Call, Operation};
+use crate::ops::{iam_operations, sts_operations, Authorization, Call, Operation};
 use crate::state::AppState;
 
 pub const IAM_VERSION: &str = "2010-05-08";
@@ -137,8 +137,10 @@ fn route(params: &Params) -> ApiResult<(Service, &'static Operation)> {
             .get(action)
             .map(|op| (Service::Iam, op))
             .ok_or_else(not_found),
-        // STS operations register here when they are served.
-        STS_VERSION => Err(not_found()),
+        STS_VERSION => sts_operations()
+            .get(action)
+            .map(|op| (Service::Sts, op))
+            .ok_or_else(not_found),
         _ => Err(not_found()),
     }
 }
@@ -185,8 +187,12 @@ async fn run(
         action: operation.name,
         request_id: request_id.to_owned(),
         region,
+        namespace: service.namespace(),
     };
     let target = (operation.resolve)(&call).await?;
+    if operation.authorization == Authorization::InHandler {
+        return (operation.handler)(&call, &target).await;
+    }
     let permissions = state.policies.permissions(&call.caller).await?;
     let env = RequestEnv {
         source_ip: req.source_ip,

@@ -32,7 +32,11 @@ pub mod user_policies;
 pub mod users;
 pub mod xml;
 
-/// Every family's table. A new family adds one line here.
+/// STS families (`Version=2011-06-15`), registered the same way; answered in STS's
+/// namespace and signed for service `sts`.
+const STS_FAMILIES: &[fn() -> Vec<Operation>] = &[];
+
+/// Every IAM family's table. A new family adds one line here.
 const FAMILIES: &[fn() -> Vec<Operation>] = &[
     users::operations,
     access_keys::operations,
@@ -54,23 +58,45 @@ pub type Handler = for<'a> fn(&'a Call, &'a Target) -> BoxFuture<'a, ApiResult<S
 /// Finds the resource an operation acts on, before authorization.
 pub type Resolver = for<'a> fn(&'a Call) -> BoxFuture<'a, ApiResult<Target>>;
 
-/// One IAM operation.
+/// How the pipeline authorizes an operation before its handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authorization {
+    /// The caller's identity-based policies and boundary must allow `service:Name` on
+    /// the resolver's ARN (every IAM operation).
+    Identity,
+    /// The handler decides (e.g. `sts:GetCallerIdentity`, which always answers, or
+    /// `sts:AssumeRole`, which also needs the role's trust policy).
+    InHandler,
+}
+
+/// One operation.
 pub struct Operation {
     /// The `Action` name, e.g. `CreateUser`; authorized as `iam:CreateUser`.
     pub name: &'static str,
     pub resolve: Resolver,
     pub handler: Handler,
+    pub authorization: Authorization,
 }
 
 /// Builds an [`Operation`] from `async fn resolve(&Call) -> ApiResult<Target>` and
-/// `async fn handler(&Call, &Target) -> ApiResult<String>`.
+/// `async fn handler(&Call, &Target) -> ApiResult<String>`, authorized by identity
+/// policies unless an [`Authorization`] is given as a fourth argument.
 #[macro_export]
 macro_rules! operation {
     ($name:literal, $resolve:path, $handler:path) => {
+        $crate::operation!(
+            $name,
+            $resolve,
+            $handler,
+            $crate::ops::Authorization::Identity
+        )
+    };
+    ($name:literal, $resolve:path, $handler:path, $authorization:expr) => {
         $crate::ops::Operation {
             name: $name,
             resolve: |call| Box::pin($resolve(call)),
             handler: |call, target| Box::pin($handler(call, target)),
+            authorization: $authorization,
         }
     };
 }
@@ -112,6 +138,8 @@ pub struct Call {
     pub action: &'static str,
     pub request_id: String,
     pub region: String,
+    /// The XML namespace of the service answering (IAM's or STS's).
+    pub namespace: &'static str,
 }
 
 impl Call {
@@ -126,28 +154,35 @@ impl Call {
 
     /// A response with a `<{Action}Result>` element whose content `body` writes.
     pub fn respond(&self, body: impl FnOnce(&mut awsquery::XmlWriter)) -> String {
-        let mut response = awsquery::Response::new(awsquery::IAM_NAMESPACE, self.action);
+        let mut response = awsquery::Response::new(self.namespace, self.action);
         body(response.body());
         response.finish(&self.request_id)
     }
 
     /// A response of an operation without output.
     pub fn respond_empty(&self) -> String {
-        awsquery::Response::without_result(awsquery::IAM_NAMESPACE, self.action)
-            .finish(&self.request_id)
+        awsquery::Response::without_result(self.namespace, self.action).finish(&self.request_id)
     }
+}
+
+fn table(families: &[fn() -> Vec<Operation>]) -> HashMap<&'static str, Operation> {
+    families
+        .iter()
+        .flat_map(|family| family())
+        .map(|op| (op.name, op))
+        .collect()
 }
 
 /// The IAM operations by name.
 pub fn iam_operations() -> &'static HashMap<&'static str, Operation> {
     static TABLE: OnceLock<HashMap<&'static str, Operation>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        FAMILIES
-            .iter()
-            .flat_map(|family| family())
-            .map(|op| (op.name, op))
-            .collect()
-    })
+    TABLE.get_or_init(|| table(FAMILIES))
+}
+
+/// The STS operations by name.
+pub fn sts_operations() -> &'static HashMap<&'static str, Operation> {
+    static TABLE: OnceLock<HashMap<&'static str, Operation>> = OnceLock::new();
+    TABLE.get_or_init(|| table(STS_FAMILIES))
 }
 
 #[cfg(test)]
@@ -157,7 +192,7 @@ mod tests {
     #[test]
     fn operation_names_are_unique_and_in_the_model() {
         let mut seen = std::collections::HashSet::new();
-        for family in FAMILIES {
+        for family in FAMILIES.iter().chain(STS_FAMILIES) {
             for op in family() {
                 assert!(seen.insert(op.name), "{} registered twice", op.name);
                 assert!(op
