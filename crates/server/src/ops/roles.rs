@@ -481,3 +481,54 @@ async fn list_role_tags(call: &Call, target: &Target) -> ApiResult<String> {
         xml::truncation(w, &tags);
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::{RoleLastUsed, Tag, Timestamp};
+
+    fn sample() -> Role {
+        Role {
+            account_id: "123456789012".into(),
+            role_id: "AROAEXAMPLE0000000001".into(),
+            name: "app".into(),
+            path: "/svc/".into(),
+            created: Timestamp::from_millis(0),
+            assume_role_policy: r#"{"a":1}"#.into(),
+            description: Some("d".into()),
+            max_session_duration: 3600,
+            permissions_boundary: Some("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
+            last_used: Some(RoleLastUsed {
+                date: Timestamp::from_millis(1000),
+                region: "us-east-1".into(),
+            }),
+            service_linked: false,
+            tags: vec![Tag::new("k", "v")],
+        }
+    }
+
+    fn written(view: RoleView) -> String {
+        let mut w = XmlWriter::new();
+        role_xml(&mut w, &sample(), view);
+        w.finish()
+    }
+
+    #[test]
+    fn role_members_in_aws_order_per_view() {
+        let head = "<Path>/svc/</Path><RoleName>app</RoleName><RoleId>AROAEXAMPLE0000000001</RoleId>\
+            <Arn>arn:aws:iam::123456789012:role/svc/app</Arn><CreateDate>1970-01-01T00:00:00Z</CreateDate>\
+            <AssumeRolePolicyDocument>%7B%22a%22%3A1%7D</AssumeRolePolicyDocument>\
+            <Description>d</Description><MaxSessionDuration>3600</MaxSessionDuration>";
+        assert_eq!(written(RoleView::Listed), head);
+        let created = written(RoleView::Created);
+        assert!(created.starts_with(head));
+        assert!(created.ends_with(
+            "<PermissionsBoundary><PermissionsBoundaryType>PermissionsBoundaryPolicy</PermissionsBoundaryType>\
+             <PermissionsBoundaryArn>arn:aws:iam::aws:policy/ReadOnlyAccess</PermissionsBoundaryArn></PermissionsBoundary>\
+             <Tags><member><Key>k</Key><Value>v</Value></member></Tags>"
+        ));
+        assert!(written(RoleView::Full).ends_with(
+            "</Tags><RoleLastUsed><LastUsedDate>1970-01-01T00:00:01Z</LastUsedDate><Region>us-east-1</Region></RoleLastUsed>"
+        ));
+    }
+}
