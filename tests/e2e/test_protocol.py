@@ -141,3 +141,19 @@ def test_get_with_query_string(iamd):
     status, xml = raw(iamd, method="GET", query="Action=GetUser&Version=2010-05-08", headers=dict(req.headers.items()))
     assert status == 200, xml
     assert "<GetUserResult>" in xml
+
+
+def test_presigned_get(iamd, root):
+    name = "presigned-" + re.sub(r"[^a-z0-9]", "", iamd.endpoint)[-6:]
+    try:
+        root.create_user(UserName=name)
+    except ClientError:
+        pass
+    url = root.generate_presigned_url("get_user", Params={"UserName": name}, ExpiresIn=300, HttpMethod="GET")
+    assert "X-Amz-Signature=" in url
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        xml = resp.read().decode()
+    assert f"<UserName>{name}</UserName>" in xml
+    tampered = url.replace(f"UserName={name}", "UserName=someone-else")
+    status, xml = raw(iamd, method="GET", query=tampered.split("?", 1)[1])
+    assert (status, code_of(xml)) == (403, "SignatureDoesNotMatch")
