@@ -12,6 +12,7 @@ use crate::error::StoreResult;
 use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
+use crate::time::Timestamp;
 
 /// Accounts, their aliases and summary counts.
 #[async_trait]
@@ -407,6 +408,139 @@ pub trait AuthorizationStore: Send + Sync {
     ) -> StoreResult<PrincipalPolicies>;
 }
 
+/// Virtual MFA devices and the one-time codes they produce (TOTP: SHA-1, 6 digits,
+/// 30-second steps). Seeds are sealed with the master key. A code is accepted once: the
+/// newest accepted time step is kept per device, durably. Wrong codes are counted per
+/// device; past [`crate::totp::MAX_FAILURES`] within [`crate::totp::FAILURE_WINDOW_MS`]
+/// every code is refused until the window ends.
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    /// A new device with a fresh seed; `EntityAlreadyExists` for a serial in use.
+    async fn create_virtual_mfa_device(
+        &self,
+        account_id: &str,
+        name: &str,
+        path: &str,
+        tags: Vec<Tag>,
+    ) -> StoreResult<NewVirtualMfaDevice>;
+    /// Enables an unassigned device for a user when `code1` and `code2` are two
+    /// consecutive codes of the device (within the enabling window around `now`).
+    async fn enable_mfa_device(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        serial: &str,
+        codes: (&str, &str),
+        now: Timestamp,
+    ) -> StoreResult<CodeCheck>;
+    /// Re-learns a device's clock offset from two consecutive codes (a wider window).
+    async fn resync_mfa_device(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        serial: &str,
+        codes: (&str, &str),
+        now: Timestamp,
+    ) -> StoreResult<CodeCheck>;
+    /// Detaches a device from its user; the device stays, unassigned.
+    async fn deactivate_mfa_device(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        serial: &str,
+    ) -> StoreResult<()>;
+    /// Refuses with `DeleteConflict` while the device is enabled for a user.
+    async fn delete_virtual_mfa_device(&self, account_id: &str, serial: &str) -> StoreResult<()>;
+    /// With tags and user. `NoSuchEntity` when absent.
+    async fn get_mfa_device(&self, account_id: &str, serial: &str) -> StoreResult<MfaDevice>;
+    /// The devices enabled for a user, by serial number.
+    async fn list_mfa_devices(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<MfaDevice>>;
+    /// The account's virtual devices, by serial number (tags not included).
+    async fn list_virtual_mfa_devices(
+        &self,
+        account_id: &str,
+        assignment: MfaAssignment,
+        page: &PageRequest,
+    ) -> StoreResult<Page<MfaDevice>>;
+    async fn tag_mfa_device(&self, account_id: &str, serial: &str, tags: Vec<Tag>)
+        -> StoreResult<()>;
+    async fn untag_mfa_device(
+        &self,
+        account_id: &str,
+        serial: &str,
+        keys: Vec<String>,
+    ) -> StoreResult<()>;
+    async fn list_mfa_device_tags(
+        &self,
+        account_id: &str,
+        serial: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tag>>;
+    /// Checks one code of an enabled device (STS's `SerialNumber` + `TokenCode`).
+    /// `Ok(false)` for a wrong, replayed or stale code and for an unknown or unassigned
+    /// device; `LimitExceeded` while the device is throttled. Callers check that the
+    /// device belongs to the caller ([`MfaStore::get_mfa_device`]).
+    async fn verify_mfa_code(
+        &self,
+        account_id: &str,
+        serial: &str,
+        code: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+}
+
+/// Console passwords (login profiles) and the account password policy. Passwords reach
+/// the store only as hashes (see [`crate::password`]).
+#[async_trait]
+pub trait PasswordStore: Send + Sync {
+    /// `EntityAlreadyExists` when the user has one.
+    async fn create_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        password_hash: SecretString,
+        reset_required: bool,
+    ) -> StoreResult<LoginProfile>;
+    async fn get_login_profile(&self, account_id: &str, user_name: &str)
+        -> StoreResult<LoginProfile>;
+    /// The profile with its current and remembered password hashes.
+    async fn login_secrets(&self, account_id: &str, user_name: &str) -> StoreResult<LoginSecrets>;
+    /// Sets a new password (when given) and the reset flag (when given). The previous
+    /// hashes remembered are cut to the policy's `PasswordReusePrevention`.
+    async fn update_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        password_hash: Option<SecretString>,
+        reset_required: Option<bool>,
+    ) -> StoreResult<()>;
+    async fn delete_login_profile(&self, account_id: &str, user_name: &str) -> StoreResult<()>;
+    async fn get_password_policy(&self, account_id: &str) -> StoreResult<Option<PasswordPolicy>>;
+    async fn put_password_policy(&self, account_id: &str, policy: PasswordPolicy)
+        -> StoreResult<()>;
+    /// `NoSuchEntity` (AWS's message) when the account has none.
+    async fn delete_password_policy(&self, account_id: &str) -> StoreResult<()>;
+}
+
+/// The inputs and the result of `GenerateCredentialReport`.
+#[async_trait]
+pub trait CredentialReportStore: Send + Sync {
+    async fn credential_inventory(&self, account_id: &str) -> StoreResult<CredentialInventory>;
+    /// Replaces the account's report.
+    async fn put_credential_report(
+        &self,
+        account_id: &str,
+        report: CredentialReport,
+    ) -> StoreResult<()>;
+    async fn get_credential_report(&self, account_id: &str)
+        -> StoreResult<Option<CredentialReport>>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -420,6 +554,9 @@ pub trait Store:
     + InstanceProfileStore
     + TagStore
     + AuthorizationStore
+    + MfaStore
+    + PasswordStore
+    + CredentialReportStore
     + Send
     + Sync
     + 'static

@@ -23,9 +23,11 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod page;
+pub mod password;
 pub mod secret;
 pub mod sqlite;
 pub mod time;
+pub mod totp;
 
 pub use api::*;
 pub use error::{ErrorKind, StoreError, StoreResult};

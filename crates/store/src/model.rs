@@ -426,3 +426,131 @@ pub struct AuthorizationDetails {
     /// AWS managed policies in use in the account: (ARN, attachments, boundary uses).
     pub aws_managed_in_use: Vec<(String, u32, u32)>,
 }
+
+/// At most this many MFA devices enabled for one user.
+pub const MAX_MFA_DEVICES_PER_USER: usize = 8;
+
+/// A virtual MFA device. Its serial number is its ARN
+/// (`arn:aws:iam::ACCT:mfa{path}{name}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaDevice {
+    pub account_id: String,
+    pub serial_number: String,
+    pub name: String,
+    pub path: String,
+    pub created: Timestamp,
+    /// The user the device is enabled for (without tags), and since when.
+    pub user: Option<User>,
+    pub enable_date: Option<Timestamp>,
+    pub tags: Vec<Tag>,
+}
+
+/// A new virtual MFA device with its seed (base32), which its owner sees once.
+#[derive(Debug)]
+pub struct NewVirtualMfaDevice {
+    pub device: MfaDevice,
+    pub base32_seed: SecretString,
+}
+
+/// `ListVirtualMFADevices`' `AssignmentStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MfaAssignment {
+    Assigned,
+    Unassigned,
+    #[default]
+    Any,
+}
+
+/// What checking one-time codes against a device concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    Accepted,
+    /// Wrong, stale or already used codes.
+    Invalid,
+    /// Too many wrong codes lately: refused without looking at them.
+    Throttled,
+}
+
+/// A user's console password settings, without the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginProfile {
+    pub user_name: String,
+    pub created: Timestamp,
+    pub password_changed: Timestamp,
+    pub reset_required: bool,
+}
+
+/// A login profile with the password hashes checks need: the current one, and the
+/// earlier ones kept for reuse prevention (newest first).
+#[derive(Debug, Clone)]
+pub struct LoginSecrets {
+    pub profile: LoginProfile,
+    pub current_hash: SecretString,
+    pub previous_hashes: Vec<SecretString>,
+}
+
+/// The account password policy. `None` fields are unset, as IAM reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub minimum_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub allow_users_to_change_password: bool,
+    pub max_age_days: Option<u32>,
+    pub reuse_prevention: Option<u32>,
+    pub hard_expiry: Option<bool>,
+}
+
+impl Default for PasswordPolicy {
+    /// What `UpdateAccountPasswordPolicy` sets for members left out.
+    fn default() -> Self {
+        PasswordPolicy {
+            minimum_length: 6,
+            require_symbols: false,
+            require_numbers: false,
+            require_uppercase: false,
+            require_lowercase: false,
+            allow_users_to_change_password: false,
+            max_age_days: None,
+            reuse_prevention: None,
+            hard_expiry: None,
+        }
+    }
+}
+
+/// One access key as the credential report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReport {
+    pub key: AccessKey,
+    pub last_used: AccessKeyLastUsed,
+}
+
+/// One user's credentials as the credential report shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserCredentials {
+    pub user: User,
+    pub login_profile: Option<LoginProfile>,
+    pub mfa_active: bool,
+    /// Oldest first, as the report's `access_key_1`, `access_key_2`.
+    pub keys: Vec<KeyReport>,
+}
+
+/// Everything the credential report needs about an account, read in one snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialInventory {
+    pub account: Account,
+    pub root_keys: Vec<KeyReport>,
+    /// Sorted by name.
+    pub users: Vec<UserCredentials>,
+    pub password_policy: Option<PasswordPolicy>,
+}
+
+/// A generated credential report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialReport {
+    pub generated: Timestamp,
+    /// The CSV text.
+    pub content: Vec<u8>,
+}

@@ -21,9 +21,13 @@ use crate::state::AppState;
 pub mod access_keys;
 pub mod account;
 pub mod attachments;
+pub mod credential_report;
 pub mod groups;
 pub mod input;
 pub mod instance_profiles;
+pub mod login_profiles;
+pub mod mfa;
+pub mod password_policy;
 pub mod policies;
 pub mod resources;
 pub mod roles;
@@ -48,6 +52,10 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     policies::operations,
     attachments::operations,
     account::operations,
+    mfa::operations,
+    login_profiles::operations,
+    password_policy::operations,
+    credential_report::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -169,6 +169,68 @@ CREATE TABLE trust_principals (
     PRIMARY KEY (role_id, arn)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- Virtual MFA devices. serial_key is the lower-cased serial number (its ARN). The seed
+-- is sealed with the master key, bound to device_id. last_step is the newest TOTP time
+-- step accepted (a code is good once); drift_steps the device's clock offset;
+-- failures/failures_since_ms throttle wrong codes (see totp.rs).
+CREATE TABLE mfa_devices (
+    device_id         TEXT PRIMARY KEY,
+    account_id        TEXT NOT NULL,
+    serial            TEXT NOT NULL,
+    serial_key        TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    path              TEXT NOT NULL,
+    created_ms        INTEGER NOT NULL,
+    sealed_seed       BLOB NOT NULL,
+    user_id           TEXT,
+    enabled_ms        INTEGER,
+    last_step         INTEGER NOT NULL DEFAULT 0,
+    drift_steps       INTEGER NOT NULL DEFAULT 0,
+    failures          INTEGER NOT NULL DEFAULT 0,
+    failures_since_ms INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account_id, serial_key)
+);
+CREATE INDEX mfa_devices_by_user ON mfa_devices (user_id) WHERE user_id IS NOT NULL;
+
+-- Console passwords: Argon2id PHC strings, never the password.
+CREATE TABLE login_profiles (
+    user_id        TEXT PRIMARY KEY,
+    account_id     TEXT NOT NULL,
+    password_hash  TEXT NOT NULL,
+    reset_required INTEGER NOT NULL,
+    created_ms     INTEGER NOT NULL,
+    changed_ms     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Earlier password hashes of a user, for PasswordReusePrevention; seq grows.
+CREATE TABLE password_history (
+    user_id       TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    password_hash TEXT NOT NULL,
+    PRIMARY KEY (user_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE password_policies (
+    account_id                 TEXT PRIMARY KEY,
+    minimum_length             INTEGER NOT NULL,
+    require_symbols            INTEGER NOT NULL,
+    require_numbers            INTEGER NOT NULL,
+    require_uppercase          INTEGER NOT NULL,
+    require_lowercase          INTEGER NOT NULL,
+    allow_users_to_change      INTEGER NOT NULL,
+    max_age_days               INTEGER,
+    reuse_prevention           INTEGER,
+    hard_expiry                INTEGER
+) WITHOUT ROWID;
+
+-- The newest credential report per account (CSV).
+CREATE TABLE credential_reports (
+    account_id   TEXT PRIMARY KEY,
+    generated_ms INTEGER NOT NULL,
+    content      BLOB NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

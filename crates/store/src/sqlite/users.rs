@@ -212,6 +212,14 @@ impl UserStore for SqliteStore {
                     "SELECT 1 FROM group_members WHERE user_id = ?1",
                     "Cannot delete entity, must remove users from group first.",
                 ),
+                (
+                    "SELECT 1 FROM mfa_devices WHERE user_id = ?1",
+                    "Cannot delete entity, must delete MFA device first.",
+                ),
+                (
+                    "SELECT 1 FROM login_profiles WHERE user_id = ?1",
+                    "Cannot delete entity, must delete login profile first.",
+                ),
             ];
             for (sql, message) in conflicts {
                 if exists(ctx.conn, sql, id)? {
@@ -222,6 +230,9 @@ impl UserStore for SqliteStore {
                 .prepare_cached("DELETE FROM users WHERE user_id = ?1")?
                 .execute([id])?;
             delete_tags(ctx.conn, id)?;
+            ctx.conn
+                .prepare_cached("DELETE FROM password_history WHERE user_id = ?1")?
+                .execute([id])?;
             retire_arn_in_trust_policies(ctx, &user.arn(), id)?;
             ctx.auth_changed();
             Ok(())
