@@ -16,15 +16,20 @@ pub struct LastUsed {
 
 impl LastUsed {
     pub fn record(&self, access_key_id: &str, service: &str, region: &str) {
-        if let Ok(mut pending) = self.pending.lock() {
-            let entry = pending.entry(access_key_id.to_owned()).or_default();
-            entry.date = Some(Timestamp::now());
-            if entry.service.as_deref() != Some(service) {
-                entry.service = Some(service.to_owned());
-            }
-            if entry.region.as_deref() != Some(region) {
-                entry.region = Some(region.to_owned());
-            }
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        // The common case is a key seen since the last flush: no allocation then.
+        let entry = match pending.get_mut(access_key_id) {
+            Some(entry) => entry,
+            None => pending.entry(access_key_id.to_owned()).or_default(),
+        };
+        entry.date = Some(Timestamp::now());
+        if entry.service.as_deref() != Some(service) {
+            entry.service = Some(service.to_owned());
+        }
+        if entry.region.as_deref() != Some(region) {
+            entry.region = Some(region.to_owned());
         }
     }
 
