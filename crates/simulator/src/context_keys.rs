@@ -11,7 +11,7 @@ pub fn context_keys(policies: &[PolicyInput]) -> Result<Vec<String>, InputError>
         for statement in compiled.statements() {
             for key in statement.referenced_keys() {
                 if !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-                    keys.push(key.clone());
+                    keys.push(key.to_string());
                 }
             }
         }

@@ -18,7 +18,7 @@
 )]
 
 pub mod actions;
-mod caller;
+pub mod caller;
 mod compile;
 pub mod context_keys;
 pub mod json;

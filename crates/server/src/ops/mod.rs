@@ -32,6 +32,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod service_linked_roles;
+pub mod simulate;
 pub mod user_policies;
 pub mod users;
 pub mod xml;
@@ -52,6 +53,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     policies::operations,
     attachments::operations,
     account::operations,
+    simulate::operations,
     mfa::operations,
     login_profiles::operations,
     password_policy::operations,
