@@ -541,6 +541,33 @@ pub trait CredentialReportStore: Send + Sync {
         -> StoreResult<Option<CredentialReport>>;
 }
 
+/// The length in bytes of a session key (AES-256).
+pub const SESSION_KEY_LEN: usize = 32;
+
+/// One key of the ring that seals STS session tokens. `key_id` travels in every token,
+/// so any iamd node sharing the store finds the key that opens it.
+pub struct SessionKey {
+    pub key_id: u32,
+    pub created: Timestamp,
+    pub secret: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SessionKey({:08x}, [redacted])", self.key_id)
+    }
+}
+
+/// The session-token key ring. Keys are sealed with the master key at rest.
+#[async_trait]
+pub trait SessionKeyStore: Send + Sync {
+    /// Every key of the ring, oldest first.
+    async fn session_keys(&self) -> StoreResult<Vec<SessionKey>>;
+    /// Adds a fresh random key and, in the same write, retires the keys created before
+    /// `retire_before` (tokens they sealed can no longer be opened).
+    async fn add_session_key(&self, retire_before: Timestamp) -> StoreResult<SessionKey>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -557,6 +584,7 @@ pub trait Store:
     + MfaStore
     + PasswordStore
     + CredentialReportStore
+    + SessionKeyStore
     + Send
     + Sync
     + 'static

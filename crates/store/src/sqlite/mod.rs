@@ -25,6 +25,7 @@ mod policies;
 mod roles;
 mod rows;
 mod schema;
+mod session_keys;
 mod tags;
 mod trust_principals;
 mod users;

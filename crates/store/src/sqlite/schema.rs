@@ -231,6 +231,15 @@ CREATE TABLE credential_reports (
     content      BLOB NOT NULL
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- The key ring of STS session tokens: AES-256 keys sealed with the master key, bound to
+-- their key_id (a token names the key that sealed it).
+CREATE TABLE session_keys (
+    key_id     INTEGER PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    sealed     BLOB NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
