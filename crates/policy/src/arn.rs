@@ -31,18 +31,11 @@
 //! - The same rules serve the `Resource` element and the ARN condition operators, where
 //!   a context value that is not an ARN never matches (see [`is_arn`]).
 
-use crate::wildcard::{Pattern, Token};
+use crate::wildcard::{Pattern, PatternRef, PatternText, Shape};
 
 /// The six parts of an ARN, split at its first five colons.
 pub fn split_arn(text: &str) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut rest = text;
-    for slot in parts.iter_mut().take(5) {
-        let (head, tail) = rest.split_once(':')?;
-        *slot = head;
-        rest = tail;
-    }
-    parts[5] = rest;
+    let parts = split_arn_loose(text)?;
     if parts[0] != "arn" {
         return None;
     }
@@ -77,58 +70,76 @@ impl<'a> Arn<'a> {
     }
 }
 
-/// One colon-separated segment of an ARN pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One colon-separated segment of an ARN pattern: a byte range of the pattern's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Segment {
-    pattern: Pattern,
-    /// The segment ends with `*`, so it may swallow the following segments.
+    start: u32,
+    end: u32,
+    shape: Shape,
+    /// The segment ends with a wildcard `*`, so it may swallow the following segments.
     expands: bool,
 }
 
+/// The segments of an ARN pattern (at most six), stored inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Shape {
+struct Segments {
+    list: [Segment; 6],
+    len: u8,
+}
+
+impl Segments {
+    fn as_slice(&self) -> &[Segment] {
+        self.list.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ArnShape {
     /// A pattern without colons (`*`, or something that is not an ARN): compared with
     /// the whole text.
-    Whole(Pattern),
+    Whole,
     /// No wildcard: plain equality.
-    Exact(Box<str>),
+    Exact,
     /// The only wildcard is a final `*`: a prefix test has the same answer as the
     /// segment rules, because the prefix carries its own colons.
-    Prefix(Box<str>),
-    /// The general case, segment by segment (at most six).
-    Segments(Box<[Segment]>),
+    Prefix,
+    /// The general case, segment by segment.
+    Segments(Segments),
 }
 
 /// A compiled ARN pattern, as written in `Resource`/`NotResource` or an ARN operator.
+/// One string holds the whole pattern; segments are byte ranges of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnPattern {
-    shape: Shape,
-    /// The pattern for the plain comparison used when the text is not an ARN.
+    /// The pattern as a whole, also used for the plain comparison when the text is not
+    /// an ARN.
     whole: Pattern,
+    shape: ArnShape,
 }
 
 impl ArnPattern {
     /// Compiles `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str) -> ArnPattern {
-        let mut tokens = Vec::with_capacity(pattern.len());
-        Token::parse_into(pattern, &mut tokens);
-        ArnPattern::from_tokens(tokens)
+        ArnPattern::from_pattern(Pattern::new(pattern, false))
     }
 
-    /// Compiles a token list (a resolved policy variable may contribute literal `*`).
-    pub(crate) fn from_tokens(tokens: Vec<Token>) -> ArnPattern {
-        let whole = Pattern::from_tokens(tokens.clone(), false);
-        let colons = tokens.iter().filter(|t| **t == Token::Char(':')).count();
-        let shape = if colons == 0 {
-            Shape::Whole(whole.clone())
-        } else if let Some(lit) = whole.as_literal() {
-            Shape::Exact(lit.into())
-        } else if let Some(prefix) = whole.as_prefix() {
-            Shape::Prefix(prefix.into())
+    /// Compiles pattern text in which a resolved policy variable may have put literal
+    /// `*` and `?`.
+    pub(crate) fn build(text: PatternText) -> ArnPattern {
+        ArnPattern::from_pattern(Pattern::build(text, false))
+    }
+
+    fn from_pattern(whole: Pattern) -> ArnPattern {
+        let shape = if !whole.text().contains(':') {
+            ArnShape::Whole
+        } else if whole.as_literal().is_some() {
+            ArnShape::Exact
+        } else if whole.as_prefix().is_some() {
+            ArnShape::Prefix
         } else {
-            Shape::Segments(split_segments(&tokens))
+            ArnShape::Segments(split_segments(whole.text(), whole.literal_offsets()))
         };
-        ArnPattern { shape, whole }
+        ArnPattern { whole, shape }
     }
 
     /// Whether the pattern matches every ARN and every non-ARN text.
@@ -140,14 +151,51 @@ impl ArnPattern {
     /// with the pattern as a whole.
     pub fn matches(&self, text: &str) -> bool {
         match &self.shape {
-            Shape::Whole(p) => p.matches(text),
-            Shape::Exact(lit) => **lit == *text,
-            Shape::Prefix(prefix) => text.starts_with(&**prefix),
-            Shape::Segments(segments) => match split_arn_loose(text) {
-                Some(parts) => segments_match(segments, &parts),
+            ArnShape::Whole => self.whole.matches(text),
+            ArnShape::Exact => self.whole.text() == text,
+            ArnShape::Prefix => self
+                .whole
+                .as_prefix()
+                .is_some_and(|prefix| text.starts_with(prefix)),
+            ArnShape::Segments(segments) => match split_arn_loose(text) {
+                Some(parts) => segments_match(&self.whole, segments.as_slice(), &parts),
                 None => self.whole.matches(text),
             },
         }
+    }
+}
+
+/// The first five segments of an ARN pattern whose resource part is resolved per
+/// request (it holds policy variables); each compared with its own part of the ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ArnHead {
+    /// The five segments joined by colons.
+    text: Pattern,
+    segments: [Segment; 5],
+}
+
+impl ArnHead {
+    /// `head` is the pattern text before the fifth colon; `None` when it does not have
+    /// five segments.
+    pub(crate) fn new(head: &str) -> Option<ArnHead> {
+        let text = Pattern::new(head, false);
+        let split = split_segments(text.text(), text.literal_offsets());
+        if split.len != 5 {
+            return None;
+        }
+        let mut segments = [Segment::default(); 5];
+        for (slot, seg) in segments.iter_mut().zip(split.as_slice()) {
+            *slot = *seg;
+        }
+        Some(ArnHead { text, segments })
+    }
+
+    /// Whether each of the five parts matches its segment.
+    pub(crate) fn matches(&self, parts: &[&str; 5]) -> bool {
+        self.segments
+            .iter()
+            .zip(parts)
+            .all(|(seg, part)| segment_ref(&self.text, seg).matches(part))
     }
 }
 
@@ -165,26 +213,54 @@ fn split_arn_loose(text: &str) -> Option<[&str; 6]> {
     Some(parts)
 }
 
-fn split_segments(tokens: &[Token]) -> Box<[Segment]> {
-    let mut segments = Vec::with_capacity(6);
-    let mut current: Vec<Token> = Vec::new();
-    for t in tokens {
-        // The sixth segment (the resource) keeps its colons.
-        if *t == Token::Char(':') && segments.len() < 5 {
-            segments.push(segment(std::mem::take(&mut current)));
-        } else {
-            current.push(*t);
+/// The segments of pattern text: split at its first five colons (the sixth segment,
+/// the resource, keeps its colons).
+fn split_segments(text: &str, literal: &[u32]) -> Segments {
+    let mut segments = Segments {
+        list: [Segment::default(); 6],
+        len: 0,
+    };
+    let mut start = 0usize;
+    let push = |segments: &mut Segments, start: usize, end: usize| {
+        let piece = text.get(start..end).unwrap_or("");
+        let expands = piece.ends_with('*')
+            && literal
+                .binary_search(&offset(end.saturating_sub(1)))
+                .is_err();
+        if let Some(slot) = segments.list.get_mut(usize::from(segments.len)) {
+            *slot = Segment {
+                start: offset(start),
+                end: offset(end),
+                shape: Shape::of(piece, start, literal),
+                expands,
+            };
+            segments.len += 1;
+        }
+    };
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' && segments.len < 5 {
+            push(&mut segments, start, i);
+            start = i + 1;
         }
     }
-    segments.push(segment(current));
-    segments.into_boxed_slice()
+    push(&mut segments, start, text.len());
+    segments
 }
 
-fn segment(tokens: Vec<Token>) -> Segment {
-    let expands = tokens.last() == Some(&Token::AnyMany);
-    Segment {
-        pattern: Pattern::from_tokens(tokens, false),
-        expands,
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// The matcher of one segment of `whole`.
+#[inline]
+fn segment_ref<'a>(whole: &'a Pattern, seg: &Segment) -> PatternRef<'a> {
+    let start = seg.start as usize;
+    PatternRef {
+        text: whole.text().get(start..seg.end as usize).unwrap_or(""),
+        start,
+        literal: whole.literal_offsets(),
+        shape: seg.shape,
+        case_insensitive: false,
     }
 }
 
@@ -193,18 +269,19 @@ fn segment(tokens: Vec<Token>) -> Segment {
 /// segment consumes its own part, or — if it ends with `*` and matches that part — that
 /// part and any number of following ones. The last pattern segment must consume every
 /// remaining part; when it starts before the resource part, only a final `*` can do that.
-fn segments_match(segments: &[Segment], parts: &[&str; 6]) -> bool {
+fn segments_match(whole: &Pattern, segments: &[Segment], parts: &[&str; 6]) -> bool {
     // Six pattern segments for six parts: every later segment needs a part of its own,
     // so no `*` can swallow extra parts and the match is one to one.
     if segments.len() == 6 {
         return segments
             .iter()
             .zip(parts.iter())
-            .all(|(seg, part)| seg.pattern.matches(part));
+            .all(|(seg, part)| segment_ref(whole, seg).matches(part));
     }
     let mut reach: u8 = 1; // start at part 0
     let last = segments.len().saturating_sub(1);
     for (i, seg) in segments.iter().enumerate() {
+        let pattern = segment_ref(whole, seg);
         let mut next: u8 = 0;
         for (j, part) in parts.iter().enumerate() {
             if reach & (1 << j) == 0 {
@@ -212,18 +289,18 @@ fn segments_match(segments: &[Segment], parts: &[&str; 6]) -> bool {
             }
             if i == last {
                 let ok = if j == 5 {
-                    seg.pattern.matches(part)
+                    pattern.matches(part)
                 } else {
                     // The rest of the ARN, colons included, swallowed by a final `*`
                     // that matched the first of the remaining parts.
-                    seg.expands && seg.pattern.matches(part)
+                    seg.expands && pattern.matches(part)
                 };
                 if ok {
                     return true;
                 }
                 continue;
             }
-            if seg.pattern.matches(part) {
+            if pattern.matches(part) {
                 next |= 1 << (j + 1);
                 if seg.expands {
                     // Swallow parts j+1 .. up to 4 as well (the last pattern segment
@@ -324,6 +401,21 @@ mod tests {
             "arn:aws:ec2:us-east-1:111:instance/i"
         ));
         assert!(!m("arn:aws:ec2:us-east-1", "arn:aws:ec2:us-east-1:1:x"));
+    }
+
+    #[test]
+    fn literal_star_from_a_variable_does_not_expand() {
+        // A `*` substituted into the region segment is a character, not a wildcard, so
+        // it neither matches other regions nor swallows the following segments.
+        let mut text = PatternText::default();
+        text.push_wild("arn:aws:s3:");
+        text.push_literal("*");
+        text.push_wild(":1:b/*");
+        let p = ArnPattern::build(text);
+        assert!(p.matches("arn:aws:s3:*:1:b/x"));
+        assert!(!p.matches("arn:aws:s3:us-east-1:1:b/x"));
+        let head = ArnHead::new("arn:aws:s?:*:1");
+        assert!(head.is_some_and(|h| h.matches(&["arn", "aws", "s3", "eu-west-1", "1"])));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!
 //! Nothing on the matching path allocates, except resolving a `Resource` that holds a
 //! policy variable.
-use crate::arn::ArnPattern;
+use crate::arn::{ArnHead, ArnPattern};
 use crate::ast::{self, Effect, Span};
 use crate::condition::{self, CompiledCondition};
 use crate::error::PolicyError;
@@ -30,9 +30,6 @@ pub struct CompiledStatement {
     resources: Option<ResourceMatcher>,
     principal: Option<PrincipalMatcher>,
     conditions: Vec<CompiledCondition>,
-    /// The context keys the statement reads (condition keys as written, variables of
-    /// `Resource` lower-cased), for reporting keys a request did not carry.
-    referenced_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,57 +50,89 @@ enum ResourceItem {
     /// A six-segment ARN pattern whose variables are all in the resource part (the
     /// usual `arn:aws:s3:::bucket/home/${aws:username}/*`). With six segments the ARN
     /// rules compare segment to segment, so the first five are compiled once and only
-    /// the resource part is resolved per request.
+    /// the resource part is resolved per request. Text that is not an ARN (fewer than
+    /// five colons) cannot match: the five colons of the head are literal characters.
     SplitTemplate {
-        head: Box<[Pattern; 5]>,
+        head: ArnHead,
         resource: Template,
-        whole: Template,
     },
     /// A pattern with policy variables, resolved against each request's context.
     Template(Template),
 }
 
 impl ResourceItem {
-    fn template(text: &str, template: Template, variables: bool) -> ResourceItem {
-        let mut parts = text.splitn(6, ':');
-        let head: Vec<&str> = parts.by_ref().take(5).collect();
-        let split = match (parts.next(), <[&str; 5]>::try_from(head)) {
-            (Some(rest), Ok(head)) if !head.iter().any(|h| h.contains("${")) => {
-                Template::parse(rest, variables)
-                    .ok()
-                    .map(|resource| (head, resource))
-            }
-            _ => None,
-        };
-        match split {
-            Some((head, resource)) => ResourceItem::SplitTemplate {
-                head: Box::new(head.map(|h| Pattern::new(h, false))),
-                resource,
-                whole: template,
-            },
-            None => ResourceItem::Template(template),
+    /// Compiles one `Resource`/`NotResource` entry; `None` when it holds a malformed
+    /// policy variable (an unclosed `${`, an empty name, a badly quoted default).
+    ///
+    /// IAM stores such a policy: the `MalformedPolicyDocument` checks it runs on
+    /// policy text (JSON shape, elements, the legacy parser's resource and date rules,
+    /// action and resource formats) do not look inside `${...}`, and IAM Access
+    /// Analyzer's policy check reference lists "Missing brace in variable", "Missing
+    /// quote in variable", "Empty variable" and "Unsupported space in variable" as
+    /// findings of its own validation, for policy lines that do not work. The entry
+    /// names nothing AWS can resolve, so, as for a variable without a value ("Policy
+    /// variables with no value"), it matches no resource.
+    fn compile(text: &str, variables: bool) -> Option<ResourceItem> {
+        if !(variables && text.contains("${")) {
+            return Some(ResourceItem::Fixed(ArnPattern::new(text)));
         }
+        if let Some(split) = ResourceItem::split(text, variables) {
+            return split;
+        }
+        let template = Template::parse(text, variables).ok()?;
+        Some(if template.is_plain() {
+            ResourceItem::Fixed(ArnPattern::new(text))
+        } else if !template.has_variables() {
+            // Only escapes such as `${*}`: fixed text, resolved once.
+            match template.resolve_arn_pattern(&Context::new()) {
+                Some(p) => ResourceItem::Fixed(p),
+                None => ResourceItem::Template(template),
+            }
+        } else {
+            ResourceItem::Template(template)
+        })
+    }
+
+    /// The split form of a pattern whose first five segments are fixed and whose
+    /// resource part holds variables; `Some(None)` when that resource part has a
+    /// malformed variable, `None` when the pattern does not have this form.
+    fn split(text: &str, variables: bool) -> Option<Option<ResourceItem>> {
+        let (_, rest) = split_five(text)?;
+        let head = text.get(..text.len().checked_sub(rest.len() + 1)?)?;
+        if head.contains("${") {
+            return None;
+        }
+        let Ok(resource) = Template::parse(rest, variables) else {
+            return Some(None);
+        };
+        if !resource.has_variables() {
+            return None;
+        }
+        let head = ArnHead::new(head)?;
+        Some(Some(ResourceItem::SplitTemplate { head, resource }))
+    }
+
+    /// The policy variables' keys the entry reads.
+    fn referenced_keys(&self) -> impl Iterator<Item = &str> {
+        let template = match self {
+            ResourceItem::Fixed(_) => None,
+            ResourceItem::SplitTemplate { resource, .. } => Some(resource),
+            ResourceItem::Template(t) => Some(t),
+        };
+        template.into_iter().flat_map(Template::referenced_keys)
     }
 
     fn matches(&self, arn: &str, context: &Context) -> bool {
         match self {
             ResourceItem::Fixed(p) => p.matches(arn),
-            ResourceItem::SplitTemplate {
-                head,
-                resource,
-                whole,
-            } => match split_five(arn) {
-                Some((parts, rest)) => {
-                    head.iter().zip(parts).all(|(p, part)| p.matches(part))
+            ResourceItem::SplitTemplate { head, resource } => {
+                split_five(arn).is_some_and(|(parts, rest)| {
+                    head.matches(&parts)
                         && resource
                             .resolve_pattern(context, false)
                             .is_some_and(|p| p.matches(rest))
-                }
-                // Not an ARN: the pattern is compared as a whole.
-                None => whole
-                    .resolve_arn_pattern(context)
-                    .is_some_and(|p| p.matches(arn)),
-            },
+                })
+            }
             // A variable without a value makes the entry match nothing ("Policy
             // variables with no value").
             ResourceItem::Template(t) => t
@@ -156,33 +185,17 @@ impl CompiledStatement {
                 patterns: Vec::new(),
             },
         };
-        let mut referenced_keys = Vec::new();
         let resources = match &stmt.resource {
             Some(block) => {
-                let mut items = Vec::with_capacity(block.list.items.len());
-                for r in &block.list.items {
-                    if !(variables && r.value.contains("${")) {
-                        items.push(ResourceItem::Fixed(ArnPattern::new(&r.value)));
-                        continue;
-                    }
-                    let template = Template::parse(&r.value, variables)
-                        .map_err(|message| PolicyError::malformed(message, r.span))?;
-                    let item = if template.is_plain() {
-                        ResourceItem::Fixed(ArnPattern::new(&r.value))
-                    } else if !template.has_variables() {
-                        // Only escapes such as `${*}`: fixed text, resolved once.
-                        match template.resolve_arn_pattern(&Context::new()) {
-                            Some(p) => ResourceItem::Fixed(p),
-                            None => ResourceItem::Template(template),
-                        }
-                    } else {
-                        for key in template.referenced_keys() {
-                            push_key(&mut referenced_keys, key);
-                        }
-                        ResourceItem::template(&r.value, template, variables)
-                    };
-                    items.push(item);
-                }
+                // An entry with a malformed policy variable matches no resource:
+                // leaving it out of the list has exactly that effect (see
+                // `ResourceItem::compile`).
+                let items = block
+                    .list
+                    .items
+                    .iter()
+                    .filter_map(|r| ResourceItem::compile(&r.value, variables))
+                    .collect();
                 Some(ResourceMatcher {
                     negated: block.negated,
                     items,
@@ -194,11 +207,6 @@ impl CompiledStatement {
         for c in &stmt.conditions {
             let compiled = CompiledCondition::compile(c, variables)
                 .map_err(|message| PolicyError::malformed(message, c.operator.span))?;
-            // The key as written, then keys of variables in the values.
-            push_key(&mut referenced_keys, &c.key.value);
-            for key in compiled.referenced_keys() {
-                push_key(&mut referenced_keys, key);
-            }
             conditions.push(compiled);
         }
         Ok(CompiledStatement {
@@ -210,7 +218,6 @@ impl CompiledStatement {
             resources,
             principal: stmt.principal.as_ref().map(PrincipalMatcher::compile),
             conditions,
-            referenced_keys,
         })
     }
 
@@ -248,15 +255,21 @@ impl CompiledStatement {
         condition::all_match(&self.conditions, context)
     }
 
-    /// The context keys the statement reads, each once (compared without case).
-    pub fn referenced_keys(&self) -> &[String] {
-        &self.referenced_keys
-    }
-}
-
-fn push_key(keys: &mut Vec<String>, key: &str) {
-    if !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-        keys.push(key.to_string());
+    /// The context keys the statement reads, for reporting keys a request did not
+    /// carry: those of policy variables in `Resource`, then each condition's key and
+    /// the variables in its values, all as written. A key may come more than once (in
+    /// any case); callers compare them without case.
+    pub fn referenced_keys(&self) -> impl Iterator<Item = &str> {
+        let resources = self
+            .resources
+            .iter()
+            .flat_map(|r| r.items.iter())
+            .flat_map(ResourceItem::referenced_keys);
+        let conditions = self
+            .conditions
+            .iter()
+            .flat_map(CompiledCondition::referenced_keys);
+        resources.chain(conditions)
     }
 }
 
@@ -275,29 +288,35 @@ impl ServiceIndex {
         let mut index = ServiceIndex::default();
         for (n, stmt) in statements.iter().enumerate() {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
-            let services = statement_services(stmt);
-            match services {
+            match statement_services(stmt) {
                 None => index.any_service.push(n),
-                Some(list) => {
-                    for service in list {
-                        match index
-                            .by_service
-                            .binary_search_by(|(s, _)| (**s).cmp(service.as_str()))
-                        {
-                            Ok(i) => {
-                                if let Some((_, v)) = index.by_service.get_mut(i) {
-                                    if v.last() != Some(&n) {
-                                        v.push(n);
-                                    }
-                                }
-                            }
-                            Err(i) => index.by_service.insert(i, (service.into(), vec![n])),
-                        }
+                Some(services) => {
+                    for service in services {
+                        index.add(service, n);
                     }
                 }
             }
         }
         index
+    }
+
+    /// Files statement `n` under `service` (any case); `n` never decreases.
+    fn add(&mut self, service: &str, n: u32) {
+        match self
+            .by_service
+            .binary_search_by(|(s, _)| cmp_ignore_ascii_case(s, service))
+        {
+            Ok(i) => {
+                if let Some((_, v)) = self.by_service.get_mut(i) {
+                    if v.last() != Some(&n) {
+                        v.push(n);
+                    }
+                }
+            }
+            Err(i) => self
+                .by_service
+                .insert(i, (service.to_ascii_lowercase().into(), vec![n])),
+        }
     }
 
     /// The statements that may match an action of `service` (any case).
@@ -323,25 +342,30 @@ fn cmp_ignore_ascii_case(lower: &str, text: &str) -> std::cmp::Ordering {
         .cmp(text.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
-/// The lower-cased service prefixes a statement's `Action` names, or `None` when it may
-/// match any service.
-fn statement_services(stmt: &ast::Statement) -> Option<Vec<String>> {
+/// The service prefixes a statement's `Action` names (as written; a prefix may come
+/// more than once), or `None` when it may match any service.
+fn statement_services(stmt: &ast::Statement) -> Option<impl Iterator<Item = &str>> {
     let block = stmt.action.as_ref()?;
     if block.negated {
         return None;
     }
-    let mut out = Vec::new();
-    for item in &block.list.items {
-        let (service, _) = item.value.split_once(':')?;
-        if service.contains(['*', '?']) {
-            return None;
-        }
-        let service = service.to_ascii_lowercase();
-        if !out.contains(&service) {
-            out.push(service);
-        }
+    fn service_of(item: &ast::Spanned<String>) -> Option<&str> {
+        item.value
+            .split_once(':')
+            .map(|(service, _)| service)
+            .filter(|service| !service.contains(['*', '?']))
     }
-    Some(out)
+    // One action without a fixed service prefix makes the whole statement a candidate
+    // for every service.
+    if !block
+        .list
+        .items
+        .iter()
+        .all(|item| service_of(item).is_some())
+    {
+        return None;
+    }
+    Some(block.list.items.iter().filter_map(service_of))
 }
 
 /// A policy ready for evaluation.
@@ -469,7 +493,7 @@ mod tests {
                 Ok(t) => t,
                 Err(e) => panic!("{pattern}: {e}"),
             };
-            let item = ResourceItem::template(pattern, template.clone(), true);
+            let item = ResourceItem::compile(pattern, true).unwrap();
             assert!(
                 matches!(item, ResourceItem::SplitTemplate { .. }),
                 "{pattern}"

@@ -221,8 +221,10 @@ enum Test {
 /// One compiled condition: operator, key and values, ready to test requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledCondition {
-    key: String,
-    key_lower: String,
+    /// The key as written followed by the key lower-cased (one allocation for both);
+    /// `key_len` splits them.
+    keys: String,
+    key_len: usize,
     qualifier: Option<SetQualifier>,
     if_exists: bool,
     test: Test,
@@ -230,33 +232,31 @@ pub struct CompiledCondition {
 
 impl CompiledCondition {
     /// Compiles a condition. `variables_enabled` is the policy's version rule (policy
-    /// variables only in `2012-10-17`). Errors name the value that does not fit its
-    /// operator (a bad CIDR, a non-number, an unparseable date, ...).
+    /// variables only in `2012-10-17`). A policy value that does not fit its operator
+    /// (a bad CIDR, a non-number, an unparseable date, a malformed policy variable)
+    /// equals nothing and is left out; see [`compile_values`].
     pub fn compile(c: &Condition, variables_enabled: bool) -> Result<CompiledCondition, String> {
         let operator = c.operator.value;
-        let key = c.key.value.clone();
+        let key = c.key.value.as_str();
         let texts = c.values.iter().map(|v| v.value.as_text());
         let test = if operator.op == ConditionOp::Null {
             if operator.if_exists {
                 return Err("the Null operator cannot be combined with IfExists".to_string());
             }
-            Test::Null(
-                texts
-                    .map(|t| {
-                        parse_bool(t).ok_or_else(|| {
-                            format!("Null condition on {key} needs true or false, not {t:?}")
-                        })
-                    })
-                    .collect::<Result<_, _>>()?,
-            )
+            Test::Null(texts.filter_map(parse_bool).collect())
         } else {
-            let (negated, values) = compile_values(operator.op, texts, variables_enabled)
-                .map_err(|e| format!("{} on {key}: {e}", c.operator_text))?;
+            let (negated, values) = compile_values(operator.op, texts, variables_enabled);
             Test::Compare { negated, values }
         };
+        let mut keys = String::with_capacity(2 * key.len());
+        keys.push_str(key);
+        keys.push_str(key);
+        if let Some(lower) = keys.get_mut(key.len()..) {
+            lower.make_ascii_lowercase();
+        }
         Ok(CompiledCondition {
-            key_lower: key.to_ascii_lowercase(),
-            key,
+            keys,
+            key_len: key.len(),
             qualifier: operator.qualifier,
             if_exists: operator.if_exists,
             test,
@@ -265,22 +265,22 @@ impl CompiledCondition {
 
     /// The condition key as written.
     pub fn key(&self) -> &str {
-        &self.key
+        self.keys.get(..self.key_len).unwrap_or_default()
     }
 
     /// The condition key, lower-cased (as the context stores keys).
     pub fn key_lower(&self) -> &str {
-        &self.key_lower
+        self.keys.get(self.key_len..).unwrap_or_default()
     }
 
-    /// Every context key the condition reads (lower-cased): its own key and the keys of
-    /// policy variables in its values. May repeat a key.
+    /// Every context key the condition reads: its own key and the keys of policy
+    /// variables in its values, as written. May repeat a key.
     pub fn referenced_keys(&self) -> impl Iterator<Item = &str> {
         let templates = match &self.test {
             Test::Compare { values, .. } => Some(values.templates()),
             Test::Null(_) => None,
         };
-        std::iter::once(self.key_lower.as_str()).chain(
+        std::iter::once(self.key()).chain(
             templates
                 .into_iter()
                 .flatten()
@@ -291,7 +291,7 @@ impl CompiledCondition {
     /// Whether the condition holds for the request context.
     pub fn matches(&self, ctx: &Context) -> bool {
         let present: Option<&ContextValue> = ctx
-            .get_lower(&self.key_lower)
+            .get_lower(self.key_lower())
             .filter(|v| !v.values.is_empty());
         let (negated, values) = match &self.test {
             Test::Null(want_absent) => {
@@ -332,29 +332,39 @@ fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// Parses each value with `parse`, naming the first one that does not parse.
-fn parse_all<'a, T>(
-    texts: impl Iterator<Item = &'a str>,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Vec<T>, String> {
-    texts
-        .map(|t| parse(t).ok_or_else(|| format!("{t:?} is not {what}")))
-        .collect()
-}
-
+/// Compiles the policy values of an operator. A value that cannot be read as the
+/// operator's type, or that holds a malformed policy variable, is left out: it equals
+/// no context value, so positive operators never match it and negated operators hold
+/// against it, as for a policy variable without a value.
+///
+/// This follows what AWS does with such policies: it stores them. IAM's
+/// `MalformedPolicyDocument` checks on condition values are the legacy parser's rules
+/// for `Date*` values (see `validate::rules::legacy_date_is_valid`), and nothing for
+/// the other types (moto's IAM policy validator, built from AWS's answers, checks
+/// exactly that); IAM Access Analyzer's policy check reference reports bad values as
+/// general warnings ("Type mismatch IP range", "Type mismatch number", "Type mismatch
+/// Boolean", "Type mismatch date") and malformed variables as findings of its own
+/// ("Missing brace in variable", ...), not as reasons IAM refuses the document.
 fn compile_values<'a>(
     op: ConditionOp,
     texts: impl Iterator<Item = &'a str>,
     variables_enabled: bool,
-) -> Result<(bool, Values), String> {
+) -> (bool, Values) {
     use ConditionOp as Op;
     let string = |like, case_insensitive, texts: &mut dyn Iterator<Item = &'a str>| {
         let values = texts
-            .map(|t| {
-                let template = Template::parse(t, variables_enabled)?;
+            .filter_map(|t| {
+                if !(variables_enabled && t.contains("${")) {
+                    // Plain text: compiled straight from the policy's string.
+                    return Some(StringValue::Fixed(if like {
+                        Pattern::new(t, case_insensitive)
+                    } else {
+                        Pattern::literal(t, case_insensitive)
+                    }));
+                }
+                let template = Template::parse(t, variables_enabled).ok()?;
                 if template.has_variables() {
-                    return Ok(StringValue::Variable(template));
+                    return Some(StringValue::Variable(template));
                 }
                 // No variables: escapes such as `${*}` are settled now and, like
                 // substituted text, never act as wildcards.
@@ -364,113 +374,96 @@ fn compile_values<'a>(
                 } else {
                     template.resolve_literal_pattern(&empty, case_insensitive)
                 };
-                Ok(match fixed {
+                Some(match fixed {
                     Some(p) => StringValue::Fixed(p),
                     None => StringValue::Variable(template),
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok::<_, String>(Values::String {
+            .collect();
+        Values::String {
             like,
             case_insensitive,
             values,
-        })
+        }
     };
-    let numeric = |comparison, texts: &mut dyn Iterator<Item = &'a str>| {
-        Ok::<_, String>(Values::Numeric {
-            comparison,
-            values: parse_all(texts, "a number", OwnedDecimal::parse)?,
-        })
+    let numeric = |comparison, texts: &mut dyn Iterator<Item = &'a str>| Values::Numeric {
+        comparison,
+        values: texts.filter_map(OwnedDecimal::parse).collect(),
     };
-    let date = |comparison, texts: &mut dyn Iterator<Item = &'a str>| {
-        Ok::<_, String>(Values::Date {
-            comparison,
-            values: parse_all(texts, "an ISO 8601 date or epoch time", date::parse_instant)?,
-        })
+    let date = |comparison, texts: &mut dyn Iterator<Item = &'a str>| Values::Date {
+        comparison,
+        values: texts.filter_map(date::parse_instant).collect(),
+    };
+    let ip = |texts: &mut dyn Iterator<Item = &'a str>| {
+        Values::Ip(texts.filter_map(ip::IpNet::parse).collect())
     };
     let mut texts = texts;
     let t: &mut dyn Iterator<Item = &'a str> = &mut texts;
-    Ok(match op {
-        Op::StringEquals => (false, string(false, false, t)?),
-        Op::StringNotEquals => (true, string(false, false, t)?),
-        Op::StringEqualsIgnoreCase => (false, string(false, true, t)?),
-        Op::StringNotEqualsIgnoreCase => (true, string(false, true, t)?),
-        Op::StringLike => (false, string(true, false, t)?),
-        Op::StringNotLike => (true, string(true, false, t)?),
-        Op::NumericEquals => (false, numeric(Comparison::Equal, t)?),
-        Op::NumericNotEquals => (true, numeric(Comparison::Equal, t)?),
-        Op::NumericLessThan => (false, numeric(Comparison::Less, t)?),
-        Op::NumericLessThanEquals => (false, numeric(Comparison::LessOrEqual, t)?),
-        Op::NumericGreaterThan => (false, numeric(Comparison::Greater, t)?),
-        Op::NumericGreaterThanEquals => (false, numeric(Comparison::GreaterOrEqual, t)?),
-        Op::DateEquals => (false, date(Comparison::Equal, t)?),
-        Op::DateNotEquals => (true, date(Comparison::Equal, t)?),
-        Op::DateLessThan => (false, date(Comparison::Less, t)?),
-        Op::DateLessThanEquals => (false, date(Comparison::LessOrEqual, t)?),
-        Op::DateGreaterThan => (false, date(Comparison::Greater, t)?),
-        Op::DateGreaterThanEquals => (false, date(Comparison::GreaterOrEqual, t)?),
-        Op::Bool => (false, bool_values(t, variables_enabled)?),
+    match op {
+        Op::StringEquals => (false, string(false, false, t)),
+        Op::StringNotEquals => (true, string(false, false, t)),
+        Op::StringEqualsIgnoreCase => (false, string(false, true, t)),
+        Op::StringNotEqualsIgnoreCase => (true, string(false, true, t)),
+        Op::StringLike => (false, string(true, false, t)),
+        Op::StringNotLike => (true, string(true, false, t)),
+        Op::NumericEquals => (false, numeric(Comparison::Equal, t)),
+        Op::NumericNotEquals => (true, numeric(Comparison::Equal, t)),
+        Op::NumericLessThan => (false, numeric(Comparison::Less, t)),
+        Op::NumericLessThanEquals => (false, numeric(Comparison::LessOrEqual, t)),
+        Op::NumericGreaterThan => (false, numeric(Comparison::Greater, t)),
+        Op::NumericGreaterThanEquals => (false, numeric(Comparison::GreaterOrEqual, t)),
+        Op::DateEquals => (false, date(Comparison::Equal, t)),
+        Op::DateNotEquals => (true, date(Comparison::Equal, t)),
+        Op::DateLessThan => (false, date(Comparison::Less, t)),
+        Op::DateLessThanEquals => (false, date(Comparison::LessOrEqual, t)),
+        Op::DateGreaterThan => (false, date(Comparison::Greater, t)),
+        Op::DateGreaterThanEquals => (false, date(Comparison::GreaterOrEqual, t)),
+        Op::Bool => (false, bool_values(t, variables_enabled)),
         Op::BinaryEquals => (
             false,
-            Values::Binary(parse_all(t, "base64 text", binary::decode)?),
+            Values::Binary(t.filter_map(binary::decode).collect()),
         ),
-        Op::IpAddress => (
-            false,
-            Values::Ip(parse_all(
-                t,
-                "an IP address or CIDR block",
-                ip::IpNet::parse,
-            )?),
-        ),
-        Op::NotIpAddress => (
-            true,
-            Values::Ip(parse_all(
-                t,
-                "an IP address or CIDR block",
-                ip::IpNet::parse,
-            )?),
-        ),
-        Op::ArnEquals | Op::ArnLike => (false, arn_values(t, variables_enabled)?),
-        Op::ArnNotEquals | Op::ArnNotLike => (true, arn_values(t, variables_enabled)?),
-        Op::Null => return Err("Null is not a comparison".to_string()),
-    })
+        Op::IpAddress => (false, ip(t)),
+        Op::NotIpAddress => (true, ip(t)),
+        Op::ArnEquals | Op::ArnLike => (false, arn_values(t, variables_enabled)),
+        Op::ArnNotEquals | Op::ArnNotLike => (true, arn_values(t, variables_enabled)),
+        // `Null` is compiled on its own (`Test::Null`); as a comparison it would have
+        // no values, and none match.
+        Op::Null => (false, Values::Bool(Vec::new())),
+    }
 }
 
-fn arn_values(
-    texts: &mut dyn Iterator<Item = &str>,
-    variables_enabled: bool,
-) -> Result<Values, String> {
+fn arn_values(texts: &mut dyn Iterator<Item = &str>, variables_enabled: bool) -> Values {
     let values = texts
-        .map(|t| {
-            let template = Template::parse(t, variables_enabled)?;
-            if template.has_variables() {
-                return Ok(ArnValue::Variable(template));
+        .filter_map(|t| {
+            if !(variables_enabled && t.contains("${")) {
+                return Some(ArnValue::Fixed(ArnPattern::new(t)));
             }
-            Ok(match template.resolve_arn_pattern(&Context::new()) {
+            let template = Template::parse(t, variables_enabled).ok()?;
+            if template.has_variables() {
+                return Some(ArnValue::Variable(template));
+            }
+            Some(match template.resolve_arn_pattern(&Context::new()) {
                 Some(p) => ArnValue::Fixed(p),
                 None => ArnValue::Variable(template),
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(Values::Arn(values))
+        .collect();
+    Values::Arn(values)
 }
 
-fn bool_values(
-    texts: &mut dyn Iterator<Item = &str>,
-    variables_enabled: bool,
-) -> Result<Values, String> {
+fn bool_values(texts: &mut dyn Iterator<Item = &str>, variables_enabled: bool) -> Values {
     let values = texts
-        .map(|t| {
-            let template = Template::parse(t, variables_enabled)?;
+        .filter_map(|t| {
+            let template = Template::parse(t, variables_enabled).ok()?;
             if template.has_variables() {
-                return Ok(BoolValue::Variable(template));
+                return Some(BoolValue::Variable(template));
             }
             template
                 .resolve(&Context::new())
                 .and_then(|text| parse_bool(&text))
                 .map(BoolValue::Fixed)
-                .ok_or_else(|| format!("{t:?} is not true or false"))
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(Values::Bool(values))
+        .collect();
+    Values::Bool(values)
 }

@@ -554,7 +554,7 @@ pub fn explain<'p>(request: &Request, policies: &'p PolicySet) -> Explanation<'p
                 if request.context.get(key).is_none()
                     && !missing.iter().any(|k| k.eq_ignore_ascii_case(key))
                 {
-                    missing.push(key.clone());
+                    missing.push(key.to_string());
                 }
             }
             match applies(stmt, request, bounded_identity) {

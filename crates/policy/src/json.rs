@@ -154,6 +154,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// How many bytes of text are left to read.
+    pub fn remaining_len(&self) -> usize {
+        self.bytes.len().saturating_sub(self.at)
+    }
+
     /// The next significant byte, after whitespace; not consumed.
     pub fn peek_byte(&mut self) -> Option<u8> {
         self.skip_whitespace();

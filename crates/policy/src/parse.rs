@@ -186,7 +186,11 @@ impl<'a> Builder<'a> {
             Some(b'{') => Ok((vec![self.statement(0)?], false)),
             Some(b'[') => {
                 let start = self.r.enter_array().map_err(json_error)?;
-                let mut statements = Vec::new();
+                // Room for as many statements as the rest of the text likely holds
+                // (a typical statement is over 128 bytes of JSON), so that the list of
+                // these large values is seldom regrown and copied as it fills.
+                let mut statements =
+                    Vec::with_capacity((self.r.remaining_len() / 128).clamp(1, 64));
                 let mut first = true;
                 while self.r.next_element(&mut first).map_err(json_error)? {
                     statements.push(self.statement(statements.len())?);

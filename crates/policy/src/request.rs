@@ -106,13 +106,15 @@ impl Context {
             .map(|(_, v)| v)
     }
 
-    /// Looks up a key in any case.
+    /// Looks up a key in any case, without allocating: the search compares the stored
+    /// (lower-case) keys with `key` folded byte by byte, which orders as the stored
+    /// keys are sorted.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.get_lower(&key.to_ascii_lowercase())
-        } else {
-            self.get_lower(key)
-        }
+        self.entries
+            .binary_search_by(|(k, _)| k.bytes().cmp(key.bytes().map(|b| b.to_ascii_lowercase())))
+            .ok()
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, v)| v)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {

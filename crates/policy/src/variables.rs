@@ -22,25 +22,29 @@
 
 use crate::arn::ArnPattern;
 use crate::request::Context;
-use crate::wildcard::{Pattern, Token};
+use crate::wildcard::{Pattern, PatternText};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
-    /// Policy text as written: in `*Like` operators and `Resource`, `*` and `?` in it are
-    /// wildcards.
-    Text(String),
-    /// `${key}` or `${key, 'default'}`.
+    /// Policy text as written (a byte range of the source): in `*Like` operators and
+    /// `Resource`, `*` and `?` in it are wildcards.
+    Text { start: u32, end: u32 },
+    /// `${key}` or `${key, 'default'}`; the key is a byte range of the source, as
+    /// written (context keys are looked up without regard to case).
     Variable {
-        key_lower: String,
-        default: Option<String>,
+        key_start: u32,
+        key_end: u32,
+        default: Option<Box<str>>,
     },
     /// `${*}`, `${?}`, `${$}`.
     Escaped(char),
 }
 
-/// A policy string that may contain policy variables.
+/// A policy string that may contain policy variables: the source text once, and its
+/// parts as ranges of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    source: Box<str>,
     parts: Vec<Part>,
 }
 
@@ -53,26 +57,29 @@ impl Template {
             return Ok(Template::literal(text));
         }
         let mut parts = Vec::new();
-        let mut rest = text;
-        while let Some(at) = rest.find("${") {
-            let (before, from_var) = rest.split_at(at);
-            push_text(&mut parts, before);
-            let (part, after) = parse_variable(from_var)?;
-            match part {
-                Part::Text(t) => push_text(&mut parts, &t),
-                other => parts.push(other),
-            }
-            rest = after;
+        let mut at = 0usize;
+        while let Some(found) = text.get(at..).and_then(|rest| rest.find("${")) {
+            let open = at + found;
+            push_text(&mut parts, at, open);
+            let (part, after) = parse_variable(text, open)?;
+            parts.push(part);
+            at = after;
         }
-        push_text(&mut parts, rest);
-        Ok(Template { parts })
+        push_text(&mut parts, at, text.len());
+        Ok(Template {
+            source: text.into(),
+            parts,
+        })
     }
 
     /// A template of plain text, without variables.
     pub fn literal(text: &str) -> Template {
-        let mut parts = Vec::new();
-        push_text(&mut parts, text);
-        Template { parts }
+        let mut parts = Vec::with_capacity(1);
+        push_text(&mut parts, 0, text.len());
+        Template {
+            source: text.into(),
+            parts,
+        }
     }
 
     /// Whether any part depends on the request (a `${key}` variable). Escapes such as
@@ -85,56 +92,71 @@ impl Template {
 
     /// Whether the template is plain text (no variables and no escapes).
     pub fn is_plain(&self) -> bool {
-        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
+        self.parts.iter().all(|p| matches!(p, Part::Text { .. }))
     }
 
-    /// The lower-cased condition keys the template reads.
+    /// The condition keys the template reads, as written.
     pub fn referenced_keys(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Variable { key_lower, .. } => Some(key_lower.as_str()),
+            Part::Variable {
+                key_start, key_end, ..
+            } => Some(self.slice(*key_start, *key_end)),
             _ => None,
         })
+    }
+
+    fn slice(&self, start: u32, end: u32) -> &str {
+        self.source
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The value a variable part stands for: the key's single value, else the default.
+    fn value_of<'a>(&'a self, part: &'a Part, ctx: &'a Context) -> Option<&'a str> {
+        match part {
+            Part::Variable {
+                key_start,
+                key_end,
+                default,
+            } => variable_value(ctx, self.slice(*key_start, *key_end), default.as_deref()),
+            _ => None,
+        }
     }
 
     /// The text with every variable replaced; `None` when a variable has no value and
     /// no default. Escapes become their characters.
     pub fn resolve(&self, ctx: &Context) -> Option<String> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.source.len());
         for part in &self.parts {
             match part {
-                Part::Text(t) => out.push_str(t),
+                Part::Text { start, end } => out.push_str(self.slice(*start, *end)),
                 Part::Escaped(c) => out.push(*c),
-                Part::Variable { key_lower, default } => {
-                    out.push_str(variable_value(ctx, key_lower, default.as_deref())?)
-                }
+                Part::Variable { .. } => out.push_str(self.value_of(part, ctx)?),
             }
         }
         Some(out)
     }
 
-    /// Resolves into tokens. With `wildcards`, `*` and `?` of the policy text are
-    /// wildcards; substituted values and escapes are always literal.
-    pub(crate) fn resolve_tokens(&self, ctx: &Context, wildcards: bool) -> Option<Vec<Token>> {
-        let mut tokens = Vec::new();
+    /// Resolves into pattern text. With `wildcards`, `*` and `?` of the policy text
+    /// are wildcards; substituted values and escapes are always literal.
+    pub(crate) fn resolve_text(&self, ctx: &Context, wildcards: bool) -> Option<PatternText> {
+        let mut out = PatternText::with_capacity(self.source.len());
         for part in &self.parts {
             match part {
-                Part::Text(t) if wildcards => Token::parse_into(t, &mut tokens),
-                Part::Text(t) => Token::literal_into(t, &mut tokens),
-                Part::Escaped(c) => tokens.push(Token::Char(*c)),
-                Part::Variable { key_lower, default } => Token::literal_into(
-                    variable_value(ctx, key_lower, default.as_deref())?,
-                    &mut tokens,
-                ),
+                Part::Text { start, end } if wildcards => out.push_wild(self.slice(*start, *end)),
+                Part::Text { start, end } => out.push_literal(self.slice(*start, *end)),
+                Part::Escaped(c) => out.push_literal_char(*c),
+                Part::Variable { .. } => out.push_literal(self.value_of(part, ctx)?),
             }
         }
-        Some(tokens)
+        Some(out)
     }
 
     /// Resolves into a wildcard pattern (the policy text's `*`/`?` are wildcards,
     /// substituted text and escapes are literal).
     pub fn resolve_pattern(&self, ctx: &Context, case_insensitive: bool) -> Option<Pattern> {
-        self.resolve_tokens(ctx, true)
-            .map(|t| Pattern::from_tokens(t, case_insensitive))
+        self.resolve_text(ctx, true)
+            .map(|t| Pattern::build(t, case_insensitive))
     }
 
     /// Resolves into a pattern without wildcards (for `StringEquals` and friends).
@@ -143,35 +165,33 @@ impl Template {
         ctx: &Context,
         case_insensitive: bool,
     ) -> Option<Pattern> {
-        self.resolve_tokens(ctx, false)
-            .map(|t| Pattern::from_tokens(t, case_insensitive))
+        self.resolve_text(ctx, false)
+            .map(|t| Pattern::build(t, case_insensitive))
     }
 
     /// Resolves into an ARN pattern (`Resource` entries and ARN operators).
     pub fn resolve_arn_pattern(&self, ctx: &Context) -> Option<ArnPattern> {
-        self.resolve_tokens(ctx, true).map(ArnPattern::from_tokens)
+        self.resolve_text(ctx, true).map(ArnPattern::build)
     }
 }
 
-fn push_text(parts: &mut Vec<Part>, text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(Part::Text(prev)) = parts.last_mut() {
-        prev.push_str(text);
-    } else {
-        parts.push(Part::Text(text.to_string()));
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn push_text(parts: &mut Vec<Part>, start: usize, end: usize) {
+    if start < end {
+        parts.push(Part::Text {
+            start: offset(start),
+            end: offset(end),
+        });
     }
 }
 
 /// The value a variable stands for: the key's single value, else the default.
-fn variable_value<'a>(
-    ctx: &'a Context,
-    key_lower: &str,
-    default: Option<&'a str>,
-) -> Option<&'a str> {
+fn variable_value<'a>(ctx: &'a Context, key: &str, default: Option<&'a str>) -> Option<&'a str> {
     let single = ctx
-        .get_lower(key_lower)
+        .get(key)
         .filter(|v| !v.multi_valued)
         .and_then(|v| match v.values.as_slice() {
             [one] => Some(one.as_str()),
@@ -180,14 +200,18 @@ fn variable_value<'a>(
     single.or(default)
 }
 
-/// Parses the variable at the start of `text` (which begins with `${`). Returns the part
-/// and the text after the closing `}`.
-fn parse_variable(text: &str) -> Result<(Part, &str), String> {
-    let body = text.get(2..).unwrap_or_default();
-    let end_of_key = body
-        .find([',', '}'])
-        .ok_or_else(|| format!("policy variable is not closed with '}}': {text}"))?;
-    let (raw_key, rest) = body.split_at(end_of_key);
+/// Parses the variable that starts at byte `open` of `text` (at its `${`). Returns the
+/// part and the offset just after the closing `}`.
+fn parse_variable(text: &str, open: usize) -> Result<(Part, usize), String> {
+    let body_start = open + 2;
+    let body = text.get(body_start..).unwrap_or_default();
+    let end_of_key = body.find([',', '}']).ok_or_else(|| {
+        format!(
+            "policy variable is not closed with '}}': {}",
+            text.get(open..).unwrap_or_default()
+        )
+    })?;
+    let raw_key = body.get(..end_of_key).unwrap_or_default();
     let key = raw_key.trim();
     if key.is_empty() {
         return Err("policy variable has an empty name".to_string());
@@ -195,22 +219,31 @@ fn parse_variable(text: &str) -> Result<(Part, &str), String> {
     if key.contains(char::is_whitespace) || (key.contains(['{', '$']) && key != "$") {
         return Err(format!("invalid policy variable name: {key}"));
     }
+    let key_start = body_start + (raw_key.len() - raw_key.trim_start().len());
+    let key_end = key_start + key.len();
+    let rest_start = body_start + end_of_key;
+    let rest = text.get(rest_start..).unwrap_or_default();
     let (default, after) = if let Some(after_comma) = rest.strip_prefix(',') {
         let (default, after_default) = parse_default(after_comma)?;
         let after_default = after_default.trim_start();
-        let after = after_default.strip_prefix('}').ok_or_else(|| {
-            format!("policy variable {key}: expected '}}' after the default value")
-        })?;
-        (Some(default), after)
+        if !after_default.starts_with('}') {
+            return Err(format!(
+                "policy variable {key}: expected '}}' after the default value"
+            ));
+        }
+        // Offset of the closing brace, from what is left of the text.
+        let close = text.len() - after_default.len();
+        (Some(default.into_boxed_str()), close + 1)
     } else {
-        (None, rest.get(1..).unwrap_or_default())
+        (None, rest_start + 1)
     };
     let part = match (key, &default) {
         ("*", None) => Part::Escaped('*'),
         ("?", None) => Part::Escaped('?'),
         ("$", None) => Part::Escaped('$'),
         _ => Part::Variable {
-            key_lower: key.to_ascii_lowercase(),
+            key_start: offset(key_start),
+            key_end: offset(key_end),
             default,
         },
     };
@@ -259,7 +292,7 @@ mod tests {
         let t = Template::parse("home/${aws:UserName}/*", true).unwrap();
         assert!(t.has_variables());
         assert_eq!(t.resolve(&ctx()).as_deref(), Some("home/alice/*"));
-        assert_eq!(t.referenced_keys().collect::<Vec<_>>(), ["aws:username"]);
+        assert_eq!(t.referenced_keys().collect::<Vec<_>>(), ["aws:UserName"]);
     }
 
     #[test]

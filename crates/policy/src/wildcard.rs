@@ -2,37 +2,15 @@
 //! `?` matches exactly one character. Used for actions (case-insensitive), resource
 //! segments and `StringLike` values (case-sensitive).
 //!
-//! Patterns are compiled once; matching never allocates. The general case uses the
-//! greedy algorithm that, on a mismatch, backtracks only to the most recent `*`: the
-//! work is bounded by `pattern length × text length`, never exponential. Common shapes
-//! (`*`, a literal, `prefix*`, `*suffix`) take a fast path.
-
-/// One element of a compiled pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Token {
-    /// A character that must appear as is (already case-folded in case-insensitive mode).
-    Char(char),
-    /// `?`: exactly one character.
-    AnyOne,
-    /// `*`: any sequence of characters.
-    AnyMany,
-}
-
-impl Token {
-    /// Splits pattern text into tokens: `*` and `?` are wildcards, all else literal.
-    pub(crate) fn parse_into(text: &str, out: &mut Vec<Token>) {
-        out.extend(text.chars().map(|c| match c {
-            '*' => Token::AnyMany,
-            '?' => Token::AnyOne,
-            other => Token::Char(other),
-        }));
-    }
-
-    /// Every character literal: `*` and `?` stand for themselves.
-    pub(crate) fn literal_into(text: &str, out: &mut Vec<Token>) {
-        out.extend(text.chars().map(Token::Char));
-    }
-}
+//! A compiled pattern is one owned string (case-folded once in case-insensitive mode,
+//! runs of `*` collapsed) plus its shape; building one costs a single allocation, and
+//! matching never allocates. `*` and `?` in the string are wildcards, except at the
+//! byte offsets listed as literal: those come from `${*}`/`${?}` and from text a policy
+//! variable substituted, and are rare, so the list is usually empty.
+//!
+//! The general case uses the greedy algorithm that, on a mismatch, backtracks only to
+//! the most recent `*`: the work is bounded by `pattern length × text length`, never
+//! exponential. Common shapes (`*`, a literal, `prefix*`, `*suffix`) take a fast path.
 
 /// Case folding used on both sides of a case-insensitive comparison. Per character
 /// (so it never allocates): ASCII by table, other characters by their lower case when
@@ -51,23 +29,148 @@ pub(crate) fn fold(c: char) -> char {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Shape {
-    /// `*` (or `**`...): everything matches.
+/// Pattern text under construction: policy text whose `*` and `?` are wildcards, and
+/// literal text (substituted values, escapes) whose `*` and `?` stand for themselves.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PatternText {
+    text: String,
+    /// Byte offsets in `text` of `*` and `?` that are literal characters, ascending.
+    literal: Vec<u32>,
+}
+
+impl PatternText {
+    pub(crate) fn with_capacity(bytes: usize) -> PatternText {
+        PatternText {
+            text: String::with_capacity(bytes),
+            literal: Vec::new(),
+        }
+    }
+
+    /// Appends policy text: its `*` and `?` are wildcards.
+    pub(crate) fn push_wild(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Appends text whose every character is literal.
+    pub(crate) fn push_literal(&mut self, text: &str) {
+        let base = self.text.len();
+        self.text.push_str(text);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'*' || b == b'?' {
+                self.literal.push(offset(base + i));
+            }
+        }
+    }
+
+    /// Appends one literal character.
+    pub(crate) fn push_literal_char(&mut self, c: char) {
+        if c == '*' || c == '?' {
+            self.literal.push(offset(self.text.len()));
+        }
+        self.text.push(c);
+    }
+}
+
+/// Offsets are kept as `u32`: policy strings are far shorter than 4 GiB, and a longer
+/// one saturates (only literal-wildcard bookkeeping would be affected).
+#[inline]
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Whether the byte at `at` (a `*` or `?`) is a wildcard rather than a literal.
+#[inline]
+fn is_wild(literal: &[u32], at: usize) -> bool {
+    literal.is_empty() || literal.binary_search(&offset(at)).is_err()
+}
+
+/// How a pattern (or a piece of one) is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Shape {
+    /// `*`: everything matches.
     MatchAll,
-    /// No wildcard at all.
-    Exact(Box<str>),
-    /// `literal*`.
-    Prefix(Box<str>),
-    /// `*literal`.
-    Suffix(Box<str>),
+    /// No wildcard at all: the text is the literal (the shape of empty text).
+    #[default]
+    Exact,
+    /// `literal*`: the text without its last byte is the literal.
+    Prefix,
+    /// `*literal`: the text without its first byte is the literal.
+    Suffix,
     /// Anything else.
-    General(Box<[Token]>),
+    General,
+}
+
+impl Shape {
+    /// The shape of `text[start..end]`, whose runs of wildcard `*` are collapsed.
+    /// `literal` holds offsets relative to the start of the whole text.
+    pub(crate) fn of(text: &str, start: usize, literal: &[u32]) -> Shape {
+        let bytes = text.as_bytes();
+        let mut stars = 0usize;
+        let mut first_star = None;
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'?' if is_wild(literal, start + i) => return Shape::General,
+                b'*' if is_wild(literal, start + i) => {
+                    stars += 1;
+                    first_star.get_or_insert(i);
+                }
+                _ => {}
+            }
+        }
+        match (stars, first_star) {
+            (0, _) => Shape::Exact,
+            (1, Some(_)) if bytes.len() == 1 => Shape::MatchAll,
+            (1, Some(i)) if i + 1 == bytes.len() => Shape::Prefix,
+            (1, Some(0)) => Shape::Suffix,
+            _ => Shape::General,
+        }
+    }
+}
+
+/// A piece of pattern text with its shape: a whole [`Pattern`] or one ARN segment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PatternRef<'a> {
+    pub(crate) text: &'a str,
+    /// Offset of `text` in the string `literal` refers to.
+    pub(crate) start: usize,
+    pub(crate) literal: &'a [u32],
+    pub(crate) shape: Shape,
+    pub(crate) case_insensitive: bool,
+}
+
+impl PatternRef<'_> {
+    /// Whether `subject` matches the whole pattern.
+    #[inline]
+    pub(crate) fn matches(&self, subject: &str) -> bool {
+        let ci = self.case_insensitive;
+        let text = self.text;
+        match self.shape {
+            Shape::MatchAll => true,
+            Shape::Exact => eq(text, subject, ci),
+            Shape::Prefix => starts_with(
+                subject,
+                text.get(..text.len().saturating_sub(1)).unwrap_or(""),
+                ci,
+            ),
+            Shape::Suffix => ends_with(subject, text.get(1..).unwrap_or(""), ci),
+            Shape::General => {
+                if subject.is_ascii() {
+                    general_match_ascii(self, subject.as_bytes())
+                } else {
+                    general_match(self, subject)
+                }
+            }
+        }
+    }
 }
 
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
+    /// Folded in case-insensitive mode; runs of wildcard `*` collapsed to one.
+    text: Box<str>,
+    /// Byte offsets of literal `*` and `?` in `text`; empty for plain policy text.
+    literal: Box<[u32]>,
     shape: Shape,
     case_insensitive: bool,
 }
@@ -76,55 +179,73 @@ impl Pattern {
     /// Compiles `pattern`, where `*` and `?` are wildcards. In case-insensitive mode the
     /// pattern is folded here, once.
     pub fn new(pattern: &str, case_insensitive: bool) -> Pattern {
-        let mut tokens = Vec::with_capacity(pattern.len());
-        Token::parse_into(pattern, &mut tokens);
-        Pattern::from_tokens(tokens, case_insensitive)
+        Pattern::build(
+            PatternText {
+                text: pattern.to_owned(),
+                literal: Vec::new(),
+            },
+            case_insensitive,
+        )
     }
 
     /// A pattern that matches exactly `text` (no wildcards), e.g. a `StringEquals` value.
     pub fn literal(text: &str, case_insensitive: bool) -> Pattern {
-        let mut tokens = Vec::with_capacity(text.len());
-        Token::literal_into(text, &mut tokens);
-        Pattern::from_tokens(tokens, case_insensitive)
+        let mut p = PatternText::with_capacity(text.len());
+        p.push_literal(text);
+        Pattern::build(p, case_insensitive)
     }
 
-    /// Compiles a token list (from a resolved policy variable, where some `*` and `?`
-    /// are literal characters).
-    pub(crate) fn from_tokens(mut tokens: Vec<Token>, case_insensitive: bool) -> Pattern {
+    /// Compiles pattern text built from policy text and literal pieces.
+    pub(crate) fn build(text: PatternText, case_insensitive: bool) -> Pattern {
+        let mut text = text;
         if case_insensitive {
-            for t in tokens.iter_mut() {
-                if let Token::Char(c) = t {
-                    *c = fold(*c);
-                }
-            }
+            fold_text(&mut text);
         }
-        // Consecutive stars mean the same as one; collapsing them keeps the shapes
-        // below recognisable and the general loop short.
-        tokens.dedup_by(|a, b| *a == Token::AnyMany && *b == Token::AnyMany);
+        collapse_stars(&mut text);
+        let shape = Shape::of(&text.text, 0, &text.literal);
         Pattern {
-            shape: shape_of(tokens),
+            text: text.text.into_boxed_str(),
+            literal: text.literal.into_boxed_slice(),
+            shape,
             case_insensitive,
         }
     }
 
+    pub(crate) fn as_ref(&self) -> PatternRef<'_> {
+        PatternRef {
+            text: &self.text,
+            start: 0,
+            literal: &self.literal,
+            shape: self.shape,
+            case_insensitive: self.case_insensitive,
+        }
+    }
+
+    /// The compiled text (folded in case-insensitive mode).
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offsets of literal `*` and `?` in [`Pattern::text`].
+    pub(crate) fn literal_offsets(&self) -> &[u32] {
+        &self.literal
+    }
+
     /// Whether the pattern matches every text.
     pub fn is_match_all(&self) -> bool {
-        matches!(self.shape, Shape::MatchAll)
+        self.shape == Shape::MatchAll
     }
 
     /// The text the pattern matches when it has no wildcard (case-folded in
     /// case-insensitive mode).
     pub fn as_literal(&self) -> Option<&str> {
-        match &self.shape {
-            Shape::Exact(s) => Some(s),
-            _ => None,
-        }
+        (self.shape == Shape::Exact).then_some(&*self.text)
     }
 
     /// The literal prefix every match starts with, when the pattern is `prefix*`.
     pub fn as_prefix(&self) -> Option<&str> {
-        match &self.shape {
-            Shape::Prefix(s) => Some(s),
+        match self.shape {
+            Shape::Prefix => self.text.get(..self.text.len().saturating_sub(1)),
             _ => None,
         }
     }
@@ -134,40 +255,59 @@ impl Pattern {
     }
 
     /// Whether `text` matches the whole pattern.
+    #[inline]
     pub fn matches(&self, text: &str) -> bool {
-        let ci = self.case_insensitive;
-        match &self.shape {
-            Shape::MatchAll => true,
-            Shape::Exact(lit) => eq(lit, text, ci),
-            Shape::Prefix(lit) => starts_with(text, lit, ci),
-            Shape::Suffix(lit) => ends_with(text, lit, ci),
-            Shape::General(tokens) => general_match(tokens, text, ci),
-        }
+        self.as_ref().matches(text)
     }
 }
 
-fn shape_of(tokens: Vec<Token>) -> Shape {
-    let stars = tokens.iter().filter(|t| **t == Token::AnyMany).count();
-    let ones = tokens.iter().filter(|t| **t == Token::AnyOne).count();
-    let literal = |ts: &[Token]| -> Box<str> {
-        ts.iter()
-            .filter_map(|t| match t {
-                Token::Char(c) => Some(*c),
-                _ => None,
-            })
-            .collect::<String>()
-            .into_boxed_str()
-    };
-    if ones == 0 {
-        match (stars, tokens.first(), tokens.last()) {
-            (0, _, _) => return Shape::Exact(literal(&tokens)),
-            (1, Some(Token::AnyMany), _) if tokens.len() == 1 => return Shape::MatchAll,
-            (1, _, Some(Token::AnyMany)) => return Shape::Prefix(literal(&tokens)),
-            (1, Some(Token::AnyMany), _) => return Shape::Suffix(literal(&tokens)),
-            _ => {}
-        }
+/// Folds the text for case-insensitive matching. ASCII text is folded in place (the
+/// usual case: offsets do not move); other text is rebuilt character by character.
+fn fold_text(p: &mut PatternText) {
+    if p.text.is_ascii() {
+        p.text.make_ascii_lowercase();
+        return;
     }
-    Shape::General(tokens.into_boxed_slice())
+    let mut folded = PatternText::with_capacity(p.text.len());
+    for (i, c) in p.text.char_indices() {
+        if (c == '*' || c == '?') && !is_wild(&p.literal, i) {
+            folded.literal.push(offset(folded.text.len()));
+        }
+        folded.text.push(fold(c));
+    }
+    *p = folded;
+}
+
+/// Collapses runs of wildcard `*` into one: `a**b` means the same as `a*b`, and the
+/// shapes above are recognised only on collapsed text. Rare, so it rebuilds.
+fn collapse_stars(p: &mut PatternText) {
+    let has_run = p
+        .text
+        .as_bytes()
+        .windows(2)
+        .enumerate()
+        .any(|(i, w)| w == b"**" && is_wild(&p.literal, i) && is_wild(&p.literal, i + 1));
+    if !has_run {
+        return;
+    }
+    let mut out = PatternText::with_capacity(p.text.len());
+    let mut after_wild_star = false;
+    for (i, c) in p.text.char_indices() {
+        let wild = (c == '*' || c == '?') && is_wild(&p.literal, i);
+        if c == '*' && wild {
+            if after_wild_star {
+                continue;
+            }
+            after_wild_star = true;
+        } else {
+            after_wild_star = false;
+        }
+        if (c == '*' || c == '?') && !wild {
+            out.literal.push(offset(out.text.len()));
+        }
+        out.text.push(c);
+    }
+    *p = out;
 }
 
 #[inline]
@@ -237,37 +377,57 @@ fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
         .map(|c| (c, c.len_utf8()))
 }
 
+/// One element of the pattern at a byte offset.
+enum Step {
+    /// A wildcard `*`.
+    Star,
+    /// A wildcard `?`.
+    One,
+    /// A character that must appear as is, and its length in the pattern.
+    Char(char, usize),
+    /// The end of the pattern.
+    End,
+}
+
+#[inline]
+fn step_at(p: &PatternRef<'_>, at: usize) -> Step {
+    match char_at(p.text, at) {
+        None => Step::End,
+        Some(('*', _)) if is_wild(p.literal, p.start + at) => Step::Star,
+        Some(('?', _)) if is_wild(p.literal, p.start + at) => Step::One,
+        Some((c, len)) => Step::Char(c, len),
+    }
+}
+
 /// Greedy matching with backtracking to the last star: when the text runs into a
 /// mismatch, the most recent `*` swallows one more character and matching resumes
 /// after it. Earlier stars never need revisiting, because any match the later star
 /// cannot reach is unreachable for them too.
-fn general_match(tokens: &[Token], text: &str, ci: bool) -> bool {
-    if text.is_ascii() {
-        return general_match_ascii(tokens, text.as_bytes(), ci);
-    }
-    let mut p = 0usize; // index into tokens
-    let mut t = 0usize; // byte offset into text
-                        // (token index just after the last star, text offset where that star's match ends)
+fn general_match(pattern: &PatternRef<'_>, text: &str) -> bool {
+    let ci = pattern.case_insensitive;
+    let mut p = 0usize; // byte offset into the pattern
+    let mut t = 0usize; // byte offset into the text
+                        // (pattern offset just after the last star, text offset where that star's match ends)
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
-        let step = match tokens.get(p) {
-            Some(Token::AnyMany) => {
+        let advance = match step_at(pattern, p) {
+            Step::Star => {
                 p += 1;
                 backtrack = Some((p, t));
                 continue;
             }
-            Some(Token::AnyOne) => char_at(text, t).map(|(_, len)| len),
-            Some(Token::Char(want)) => match char_at(text, t) {
-                Some((got, len)) if chars_eq(*want, got, ci) => Some(len),
+            Step::One => char_at(text, t).map(|(_, len)| (1, len)),
+            Step::Char(want, plen) => match char_at(text, t) {
+                Some((got, len)) if chars_eq(want, got, ci) => Some((plen, len)),
                 _ => None,
             },
-            None if t == text.len() => return true,
-            None => None,
+            Step::End if t == text.len() => return true,
+            Step::End => None,
         };
-        match step {
-            Some(len) => {
-                p += 1;
-                t += len;
+        match advance {
+            Some((plen, tlen)) => {
+                p += plen;
+                t += tlen;
             }
             None => match backtrack {
                 Some((after_star, star_end)) => match char_at(text, star_end) {
@@ -286,24 +446,26 @@ fn general_match(tokens: &[Token], text: &str, ci: bool) -> bool {
 }
 
 /// [`general_match`] for ASCII text, byte by byte: one byte is one character, and a
-/// non-ASCII pattern character can never match.
-fn general_match_ascii(tokens: &[Token], text: &[u8], ci: bool) -> bool {
-    let byte_eq = |want: char, got: u8| {
-        let got = if ci { got.to_ascii_lowercase() } else { got };
-        u32::from(got) == u32::from(want)
-    };
+/// byte of a non-ASCII pattern character never equals an ASCII byte, so comparing the
+/// pattern's bytes one at a time is exact.
+fn general_match_ascii(pattern: &PatternRef<'_>, text: &[u8]) -> bool {
+    let ci = pattern.case_insensitive;
+    let pat = pattern.text.as_bytes();
     let mut p = 0usize;
     let mut t = 0usize;
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
-        let advanced = match tokens.get(p) {
-            Some(Token::AnyMany) => {
+        let advanced = match pat.get(p) {
+            Some(b'*') if is_wild(pattern.literal, pattern.start + p) => {
                 p += 1;
                 backtrack = Some((p, t));
                 continue;
             }
-            Some(Token::AnyOne) => t < text.len(),
-            Some(Token::Char(want)) => text.get(t).is_some_and(|got| byte_eq(*want, *got)),
+            Some(b'?') if is_wild(pattern.literal, pattern.start + p) => t < text.len(),
+            Some(want) => text.get(t).is_some_and(|got| {
+                let got = if ci { got.to_ascii_lowercase() } else { *got };
+                got == *want
+            }),
             None if t == text.len() => return true,
             None => false,
         };
@@ -361,6 +523,41 @@ mod tests {
         assert!(p.matches("S3:GETBUCKETACL"));
         assert!(!p.matches("s3:PutObjectAcl"));
         assert!(Pattern::new("ÉTÉ", true).matches("été"));
+    }
+
+    /// Pattern text mixing policy text (wildcards active) and literal pieces.
+    fn mixed(pieces: &[(&str, bool)], ci: bool) -> Pattern {
+        let mut text = PatternText::default();
+        for (piece, wild) in pieces {
+            if *wild {
+                text.push_wild(piece);
+            } else {
+                text.push_literal(piece);
+            }
+        }
+        Pattern::build(text, ci)
+    }
+
+    #[test]
+    fn literal_wildcards_stand_for_themselves() {
+        // `a*` + literal `?*` + `?`: the middle two characters are literal.
+        let p = mixed(&[("a*", true), ("?*", false), ("?", true)], false);
+        assert!(p.matches("aZZ?*q"));
+        assert!(p.matches("a?*?"));
+        assert!(!p.matches("aZZx*q"));
+        assert!(!p.matches("aZZ?xq"));
+        // A literal star next to wildcard stars is not collapsed with them.
+        let p = mixed(&[("x**", true), ("*", false), ("**y", true)], false);
+        assert!(p.matches("x*y"));
+        assert!(p.matches("x1*2y"));
+        assert!(!p.matches("xy"));
+        // Folding non-ASCII text keeps literal marks on the right characters.
+        let p = mixed(&[("É*", true), ("*", false), ("?", true)], true);
+        assert!(p.matches("éxx*Q"));
+        assert!(!p.matches("éxxyQ"));
+        // Only literal wildcards: an exact match.
+        assert_eq!(Pattern::literal("a*b?", true).as_literal(), Some("a*b?"));
+        assert!(!Pattern::literal("a*b?", true).matches("axbc"));
     }
 
     #[test]
