@@ -1,13 +1,15 @@
 //! `GetContextKeysForCustomPolicy` / `GetContextKeysForPrincipalPolicy`: the context keys
 //! the policies read, in policy order and within a statement as AWS lists them (policy
 //! variables of `Resource` first, then condition keys), each once whatever its case.
+use policy::validate::PolicyKind;
+
 use crate::compile::compile;
 use crate::request::{InputError, PolicyInput};
 
 pub fn context_keys(policies: &[PolicyInput]) -> Result<Vec<String>, InputError> {
     let mut keys: Vec<String> = Vec::new();
     for input in policies {
-        let compiled = compile(input)?;
+        let compiled = compile(input, PolicyKind::Identity)?;
         for statement in compiled.statements() {
             for key in statement.referenced_keys() {
                 if !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {

@@ -20,6 +20,17 @@ struct Prepared {
 }
 
 fn prepare(request: &SimulationRequest) -> Result<Prepared, InputError> {
+    // Who asks comes first: a resource policy without a caller cannot be simulated,
+    // whatever it says.
+    if request.resource_policy.is_some()
+        && request.caller_arn.is_none()
+        && request.default_caller.is_none()
+    {
+        return Err(InputError::new(
+            "CallerArn",
+            "required when ResourcePolicy is given, so that the policy's Principal element has a caller to match",
+        ));
+    }
     let policies = policy_set(request)?;
     if request.action_names.is_empty() {
         return Err(InputError::new(
@@ -49,15 +60,7 @@ fn prepare(request: &SimulationRequest) -> Result<Prepared, InputError> {
     let principal = match (&request.caller_arn, &request.default_caller) {
         (Some(arn), _) => caller_principal(arn, request.caller_role_arn.clone())?,
         (None, Some(caller)) => caller.clone(),
-        (None, None) => {
-            if policies.resource.is_some() {
-                return Err(InputError::new(
-                    "CallerArn",
-                    "required when ResourcePolicy is given, so that the policy's Principal element has a caller to match",
-                ));
-            }
-            unnamed_user(resource_owner.as_deref())
-        }
+        (None, None) => unnamed_user(resource_owner.as_deref()),
     };
 
     let mut context = Context::new();
