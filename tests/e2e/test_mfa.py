@@ -33,6 +33,13 @@ def enable(root, user, device):
     return s
 
 
+def test_code_helper_matches_rfc6238():
+    # RFC 6238 appendix B (SHA-1), last six digits: the codes below are a real app's.
+    seed = base64.b32encode(b"12345678901234567890")
+    assert code(seed, 59 // 30) == "287082"
+    assert code(seed, 1111111109 // 30) == "081804"
+
+
 def test_create_returns_seed_and_qr_code(iamd, root):
     name, device = new_device(root, Path="/team/")
     assert device["SerialNumber"] == f"arn:aws:iam::{ACCOUNT_ID}:mfa/team/{name}"

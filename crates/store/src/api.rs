@@ -467,8 +467,12 @@ pub trait MfaStore: Send + Sync {
         assignment: MfaAssignment,
         page: &PageRequest,
     ) -> StoreResult<Page<MfaDevice>>;
-    async fn tag_mfa_device(&self, account_id: &str, serial: &str, tags: Vec<Tag>)
-        -> StoreResult<()>;
+    async fn tag_mfa_device(
+        &self,
+        account_id: &str,
+        serial: &str,
+        tags: Vec<Tag>,
+    ) -> StoreResult<()>;
     async fn untag_mfa_device(
         &self,
         account_id: &str,
@@ -506,8 +510,11 @@ pub trait PasswordStore: Send + Sync {
         password_hash: SecretString,
         reset_required: bool,
     ) -> StoreResult<LoginProfile>;
-    async fn get_login_profile(&self, account_id: &str, user_name: &str)
-        -> StoreResult<LoginProfile>;
+    async fn get_login_profile(
+        &self,
+        account_id: &str,
+        user_name: &str,
+    ) -> StoreResult<LoginProfile>;
     /// The profile with its current and remembered password hashes.
     async fn login_secrets(&self, account_id: &str, user_name: &str) -> StoreResult<LoginSecrets>;
     /// Sets a new password (when given) and the reset flag (when given). The previous
@@ -521,8 +528,11 @@ pub trait PasswordStore: Send + Sync {
     ) -> StoreResult<()>;
     async fn delete_login_profile(&self, account_id: &str, user_name: &str) -> StoreResult<()>;
     async fn get_password_policy(&self, account_id: &str) -> StoreResult<Option<PasswordPolicy>>;
-    async fn put_password_policy(&self, account_id: &str, policy: PasswordPolicy)
-        -> StoreResult<()>;
+    async fn put_password_policy(
+        &self,
+        account_id: &str,
+        policy: PasswordPolicy,
+    ) -> StoreResult<()>;
     /// `NoSuchEntity` (AWS's message) when the account has none.
     async fn delete_password_policy(&self, account_id: &str) -> StoreResult<()>;
 }
@@ -537,8 +547,10 @@ pub trait CredentialReportStore: Send + Sync {
         account_id: &str,
         report: CredentialReport,
     ) -> StoreResult<()>;
-    async fn get_credential_report(&self, account_id: &str)
-        -> StoreResult<Option<CredentialReport>>;
+    async fn get_credential_report(
+        &self,
+        account_id: &str,
+    ) -> StoreResult<Option<CredentialReport>>;
 }
 
 /// The length in bytes of a session key (AES-256).

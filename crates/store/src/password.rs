@@ -53,8 +53,14 @@ mod tests {
         assert_ne!(first, second);
         assert!(verify_password(&password, &first));
         assert!(verify_password(&password, &second));
-        assert!(!verify_password(&SecretString::new("Correct horse battery staple".into()), &first));
-        assert!(!verify_password(&password, &SecretString::new("not a hash".into())));
+        assert!(!verify_password(
+            &SecretString::new("Correct horse battery staple".into()),
+            &first
+        ));
+        assert!(!verify_password(
+            &password,
+            &SecretString::new("not a hash".into())
+        ));
         assert!(!first.expose().contains("correct"));
     }
 }

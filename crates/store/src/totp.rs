@@ -191,7 +191,10 @@ mod tests {
 
     #[test]
     fn base32_of_a_seed() {
-        assert_eq!(base32_seed(b"12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            base32_seed(b"12345678901234567890"),
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+        );
         assert_eq!(base32_seed(&[0u8; SEED_BYTES]).len(), 64);
     }
 
@@ -207,7 +210,10 @@ mod tests {
         let previous = codes.code(step_of(now) - 1).unwrap();
         assert_eq!(clock.check_code(&codes, &previous, now), CodeCheck::Invalid);
         let next = codes.code(step_of(now) + 1).unwrap();
-        assert_eq!(clock.check_code(&codes, &next, at(1_700_000_030)), CodeCheck::Accepted);
+        assert_eq!(
+            clock.check_code(&codes, &next, at(1_700_000_030)),
+            CodeCheck::Accepted
+        );
     }
 
     #[test]
@@ -238,7 +244,10 @@ mod tests {
         assert_eq!(clock.check_code(&codes, &good, now), CodeCheck::Throttled);
         let later = Timestamp::from_millis(now.millis() + FAILURE_WINDOW_MS);
         let good_later = codes.code(step_of(later)).unwrap();
-        assert_eq!(clock.check_code(&codes, &good_later, later), CodeCheck::Accepted);
+        assert_eq!(
+            clock.check_code(&codes, &good_later, later),
+            CodeCheck::Accepted
+        );
         assert_eq!(clock.failures, 0);
     }
 

@@ -4,7 +4,9 @@
 //! `not_supported` where AWS writes them.
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use store::{CredentialInventory, CredentialReport, KeyReport, KeyStatus, PasswordPolicy, Timestamp};
+use store::{
+    CredentialInventory, CredentialReport, KeyReport, KeyStatus, PasswordPolicy, Timestamp,
+};
 
 use super::policies::any_resource;
 use super::{Call, Operation, Target};
@@ -104,10 +106,7 @@ fn certificate_columns() -> [String; 4] {
     ]
 }
 
-fn row(
-    head: [String; 8],
-    keys: &[KeyReport],
-) -> Vec<String> {
+fn row(head: [String; 8], keys: &[KeyReport]) -> Vec<String> {
     let mut fields = head.to_vec();
     fields.extend(key_columns(keys.first()));
     fields.extend(key_columns(keys.get(1)));
@@ -220,8 +219,10 @@ async fn generate_credential_report(call: &Call, _target: &Target) -> ApiResult<
         )
         .await?;
     Ok(call.respond(|w| {
-        w.text("State", "STARTED")
-            .text("Description", "No report exists. Starting a new report generation task");
+        w.text("State", "STARTED").text(
+            "Description",
+            "No report exists. Starting a new report generation task",
+        );
     }))
 }
 
@@ -252,7 +253,7 @@ async fn get_credential_report(call: &Call, _target: &Target) -> ApiResult<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use store::{Account, AccessKey, AccessKeyLastUsed, LoginProfile, User, UserCredentials};
+    use store::{AccessKey, AccessKeyLastUsed, Account, LoginProfile, User, UserCredentials};
 
     fn inventory() -> CredentialInventory {
         let t = Timestamp(1_700_000_000_000);
@@ -286,7 +287,11 @@ mod tests {
                 alias: None,
                 created: t,
             },
-            root_keys: vec![key("AKIAROOT", KeyStatus::Active, Some(("iam", "us-east-1")))],
+            root_keys: vec![key(
+                "AKIAROOT",
+                KeyStatus::Active,
+                Some(("iam", "us-east-1")),
+            )],
             users: vec![
                 UserCredentials {
                     user: user("alice"),

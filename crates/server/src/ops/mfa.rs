@@ -205,7 +205,13 @@ async fn enable_mfa_device(call: &Call, target: &Target) -> ApiResult<String> {
     let user = device_user(call, target)?;
     let check = call
         .store()
-        .enable_mfa_device(call.account(), user, serial(call)?, codes(call)?, Timestamp::now())
+        .enable_mfa_device(
+            call.account(),
+            user,
+            serial(call)?,
+            codes(call)?,
+            Timestamp::now(),
+        )
         .await?;
     code_outcome(check)?;
     Ok(call.respond_empty())
@@ -215,7 +221,13 @@ async fn resync_mfa_device(call: &Call, target: &Target) -> ApiResult<String> {
     let user = device_user(call, target)?;
     let check = call
         .store()
-        .resync_mfa_device(call.account(), user, serial(call)?, codes(call)?, Timestamp::now())
+        .resync_mfa_device(
+            call.account(),
+            user,
+            serial(call)?,
+            codes(call)?,
+            Timestamp::now(),
+        )
         .await?;
     code_outcome(check)?;
     Ok(call.respond_empty())
@@ -262,7 +274,7 @@ async fn list_mfa_devices(call: &Call, target: &Target) -> ApiResult<String> {
         .list_mfa_devices(call.account(), user, &page)
         .await?;
     Ok(call.respond(|w| {
-        w.list("MFADevices", &devices.items, |w, d| mfa_device(w, d));
+        w.list("MFADevices", &devices.items, mfa_device);
         xml::truncation(w, &devices);
     }))
 }

@@ -49,7 +49,10 @@ pub fn check_password(policy: Option<&PasswordPolicy>, password: &str) -> ApiRes
     let number = password.chars().any(|c| c.is_ascii_digit());
     let symbol = password.chars().any(|c| SYMBOLS.contains(c));
     let Some(policy) = policy else {
-        let kinds = [upper, lower, number, symbol].iter().filter(|k| **k).count();
+        let kinds = [upper, lower, number, symbol]
+            .iter()
+            .filter(|k| **k)
+            .count();
         if length < DEFAULT_MINIMUM_LENGTH || kinds < DEFAULT_KINDS_REQUIRED {
             return Err(violation(
                 "Password does not conform to the account password policy.",
@@ -120,7 +123,10 @@ async fn update_account_password_policy(call: &Call, _target: &Target) -> ApiRes
         allow_users_to_change_password: flag(call, "AllowUsersToChangePassword"),
         max_age_days: number(call, "MaxPasswordAge")?.filter(|d| *d > 0),
         reuse_prevention: number(call, "PasswordReusePrevention")?.filter(|n| *n > 0),
-        hard_expiry: call.params.get("HardExpiry").map(|_| flag(call, "HardExpiry")),
+        hard_expiry: call
+            .params
+            .get("HardExpiry")
+            .map(|_| flag(call, "HardExpiry")),
     };
     call.store()
         .put_password_policy(call.account(), policy)

@@ -12,7 +12,11 @@ use crate::model::*;
 use crate::time::Timestamp;
 
 /// The keys of one owner (`None`: the account root), oldest first.
-fn keys_of(conn: &Connection, account_id: &str, user_id: Option<&str>) -> StoreResult<Vec<KeyReport>> {
+fn keys_of(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> StoreResult<Vec<KeyReport>> {
     let rows = conn
         .prepare_cached(
             "SELECT access_key_id, status, created_ms, last_used_ms, last_used_service, last_used_region
@@ -113,7 +117,11 @@ impl CredentialReportStore for SqliteStore {
                     "INSERT OR REPLACE INTO credential_reports (account_id, generated_ms, content)
                      VALUES (?1, ?2, ?3)",
                 )?
-                .execute(params![account_id, report.generated.millis(), report.content])?;
+                .execute(params![
+                    account_id,
+                    report.generated.millis(),
+                    report.content
+                ])?;
             Ok(())
         })
         .await

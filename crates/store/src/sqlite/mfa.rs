@@ -107,10 +107,12 @@ fn save_clock(conn: &Connection, device_id: &str, clock: &CodeClock) -> StoreRes
 
 /// The device's id, or `NoSuchEntity`.
 fn device_id(conn: &Connection, account_id: &str, serial: &str) -> StoreResult<String> {
-    conn.prepare_cached("SELECT device_id FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2")?
-        .query_row([account_id, &serial_key(serial)], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| no_such_device(serial))
+    conn.prepare_cached(
+        "SELECT device_id FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2",
+    )?
+    .query_row([account_id, &serial_key(serial)], |r| r.get(0))
+    .optional()?
+    .ok_or_else(|| no_such_device(serial))
 }
 
 /// Which step of a pair check this is.
@@ -122,7 +124,9 @@ enum PairCheck {
 
 impl SqliteStore {
     fn seed_codes(&self, state: &CodeState) -> StoreResult<CodeGenerator> {
-        let seed = self.key().open(state.device_id.as_bytes(), &state.sealed_seed)?;
+        let seed = self
+            .key()
+            .open(state.device_id.as_bytes(), &state.sealed_seed)?;
         Ok(CodeGenerator::new(&seed))
     }
 
@@ -136,8 +140,11 @@ impl SqliteStore {
         kind: PairCheck,
     ) -> StoreResult<CodeCheck> {
         let store = self.clone();
-        let (account_id, user_name, serial) =
-            (account_id.to_owned(), user_name.to_owned(), serial.to_owned());
+        let (account_id, user_name, serial) = (
+            account_id.to_owned(),
+            user_name.to_owned(),
+            serial.to_owned(),
+        );
         let codes = (codes.0.to_owned(), codes.1.to_owned());
         self.write(move |ctx| {
             let user = user_id(ctx.conn, &account_id, &user_name)?;
@@ -293,12 +300,15 @@ impl MfaStore for SqliteStore {
         user_name: &str,
         serial: &str,
     ) -> StoreResult<()> {
-        let (account_id, user_name, serial) =
-            (account_id.to_owned(), user_name.to_owned(), serial.to_owned());
+        let (account_id, user_name, serial) = (
+            account_id.to_owned(),
+            user_name.to_owned(),
+            serial.to_owned(),
+        );
         self.write(move |ctx| {
             let user = user_id(ctx.conn, &account_id, &user_name)?;
-            let state =
-                code_state(ctx.conn, &account_id, &serial)?.ok_or_else(|| no_such_device(&serial))?;
+            let state = code_state(ctx.conn, &account_id, &serial)?
+                .ok_or_else(|| no_such_device(&serial))?;
             if state.user_id.as_deref() != Some(user.as_str()) {
                 return Err(no_such_device(&serial));
             }
@@ -317,8 +327,8 @@ impl MfaStore for SqliteStore {
     async fn delete_virtual_mfa_device(&self, account_id: &str, serial: &str) -> StoreResult<()> {
         let (account_id, serial) = (account_id.to_owned(), serial.to_owned());
         self.write(move |ctx| {
-            let state =
-                code_state(ctx.conn, &account_id, &serial)?.ok_or_else(|| no_such_device(&serial))?;
+            let state = code_state(ctx.conn, &account_id, &serial)?
+                .ok_or_else(|| no_such_device(&serial))?;
             if state.user_id.is_some() {
                 return Err(StoreError::delete_conflict("MFA Device is still in use."));
             }
@@ -366,7 +376,9 @@ impl MfaStore for SqliteStore {
                 .prepare_cached(&sql)?
                 .query_map(params![user, after, page.fetch_limit()], device_from_row)?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Page::from_rows(rows, page, |d| serial_key(&d.serial_number)))
+            Ok(Page::from_rows(rows, page, |d| {
+                serial_key(&d.serial_number)
+            }))
         })
     }
 
@@ -390,9 +402,14 @@ impl MfaStore for SqliteStore {
             );
             let rows = conn
                 .prepare_cached(&sql)?
-                .query_map(params![account_id, after, page.fetch_limit()], device_from_row)?
+                .query_map(
+                    params![account_id, after, page.fetch_limit()],
+                    device_from_row,
+                )?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Page::from_rows(rows, page, |d| serial_key(&d.serial_number)))
+            Ok(Page::from_rows(rows, page, |d| {
+                serial_key(&d.serial_number)
+            }))
         })
     }
 
@@ -487,7 +504,8 @@ impl MfaStore for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<bool> {
         let store = self.clone();
-        let (account_id, serial, code) = (account_id.to_owned(), serial.to_owned(), code.to_owned());
+        let (account_id, serial, code) =
+            (account_id.to_owned(), serial.to_owned(), code.to_owned());
         let check = self
             .write(move |ctx| {
                 let Some(mut state) = code_state(ctx.conn, &account_id, &serial)? else {

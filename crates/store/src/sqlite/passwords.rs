@@ -26,7 +26,9 @@ fn no_such_policy(account_id: &str) -> StoreError {
 /// The user's id and name as stored (the name's case may differ from the request's).
 fn user_of(conn: &Connection, account_id: &str, name: &str) -> StoreResult<(String, String)> {
     conn.prepare_cached("SELECT user_id, name FROM users WHERE account_id = ?1 AND name_key = ?2")?
-        .query_row([account_id, &name_key(name)], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([account_id, &name_key(name)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
         .ok_or_else(|| StoreError::no_such_user(name))
 }
@@ -56,7 +58,10 @@ fn load_profile(
         .optional()?)
 }
 
-pub(super) fn load_policy(conn: &Connection, account_id: &str) -> StoreResult<Option<PasswordPolicy>> {
+pub(super) fn load_policy(
+    conn: &Connection,
+    account_id: &str,
+) -> StoreResult<Option<PasswordPolicy>> {
     Ok(conn
         .prepare_cached(
             "SELECT minimum_length, require_symbols, require_numbers, require_uppercase,
@@ -92,7 +97,9 @@ fn remember_hash(
         .and_then(|p| p.reuse_prevention)
         .unwrap_or(0);
     let next: i64 = conn
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM password_history WHERE user_id = ?1")?
+        .prepare_cached(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM password_history WHERE user_id = ?1",
+        )?
         .query_row([user_id], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO password_history (user_id, seq, password_hash) VALUES (?1, ?2, ?3)",
