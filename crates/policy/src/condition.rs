@@ -322,6 +322,60 @@ pub fn all_match(conds: &[CompiledCondition], ctx: &Context) -> bool {
     conds.iter().all(|c| c.matches(ctx))
 }
 
+/// Whether a policy value can be read as a value of `op`'s type: a number, a date, an
+/// address or CIDR block, `true`/`false`, base-64. Values of string and ARN operators
+/// are all readable. An unreadable value equals nothing (see [`compile_values`]).
+pub fn value_is_readable(op: ConditionOp, text: &str) -> bool {
+    use ConditionOp as Op;
+    match op {
+        Op::NumericEquals
+        | Op::NumericNotEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => OwnedDecimal::parse(text).is_some(),
+        Op::DateEquals
+        | Op::DateNotEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => date::parse_instant(text).is_some(),
+        Op::Bool | Op::Null => parse_bool(text).is_some(),
+        Op::BinaryEquals => binary::decode(text).is_some(),
+        Op::IpAddress | Op::NotIpAddress => ip::IpNet::parse(text).is_some(),
+        Op::StringEquals
+        | Op::StringNotEquals
+        | Op::StringEqualsIgnoreCase
+        | Op::StringNotEqualsIgnoreCase
+        | Op::StringLike
+        | Op::StringNotLike
+        | Op::ArnEquals
+        | Op::ArnNotEquals
+        | Op::ArnLike
+        | Op::ArnNotLike => true,
+    }
+}
+
+/// Whether `op`'s values may hold policy variables: the string, ARN and `Bool`
+/// operators, those the "Condition operators" page marks as supporting them.
+pub fn takes_variables(op: ConditionOp) -> bool {
+    use ConditionOp as Op;
+    matches!(
+        op,
+        Op::StringEquals
+            | Op::StringNotEquals
+            | Op::StringEqualsIgnoreCase
+            | Op::StringNotEqualsIgnoreCase
+            | Op::StringLike
+            | Op::StringNotLike
+            | Op::ArnEquals
+            | Op::ArnNotEquals
+            | Op::ArnLike
+            | Op::ArnNotLike
+            | Op::Bool
+    )
+}
+
 fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)

@@ -6,10 +6,13 @@
 //! to fix. Checks that are AWS's own rejections are errors; advice AWS does not
 //! enforce is a warning.
 use crate::ast::{Effect, Policy, PrincipalSpec, Span, Statement, StringList, Version};
+use crate::condition;
 use crate::error::{msg, ErrorCode, PolicyError};
 use crate::parse;
+use crate::variables::Template;
 
 mod limits;
+mod reference;
 mod rules;
 
 pub use limits::{non_whitespace_len, SizeLimit};
@@ -306,6 +309,9 @@ fn check_policy(policy: &Policy, legacy: &[PolicyError], kind: PolicyKind, out: 
         check_actions(st, kind, out);
         check_resources(st, kind, out);
         check_conditions(st, out);
+        if policy.variables_enabled() {
+            check_variables(st, out);
+        }
         match kind {
             PolicyKind::Scp => check_scp_statement(st, out),
             PolicyKind::Rcp => check_rcp_statement(st, out),
@@ -539,6 +545,13 @@ fn check_actions(st: &Statement, kind: PolicyKind, out: &mut Findings) {
     for item in &block.list.items {
         if let Some(message) = rules::action_syntax_error(&item.value) {
             out.error(Phase::ActionFormat, "INVALID_ACTION", message, item.span);
+        } else if let Some(problem) = reference::action_problem(&item.value) {
+            out.warning(
+                Phase::Advice,
+                problem.code(),
+                problem.message(&item.value),
+                item.span,
+            );
         }
     }
     if kind == PolicyKind::Trust {
@@ -646,6 +659,7 @@ fn check_conditions(st: &Statement, out: &mut Findings) {
                 }
             }
         }
+        check_value_types(cond, out);
         if cond.operator.value.op == Op::Null {
             for v in &cond.values {
                 if !matches!(v.value.as_text(), "true" | "false") {
@@ -657,6 +671,84 @@ fn check_conditions(st: &Statement, out: &mut Findings) {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Condition values the operator cannot read. AWS stores them (IAM Access Analyzer
+/// reports "Type mismatch ..." as general warnings); they equal nothing in evaluation.
+/// Dates the legacy parser refuses are errors (above); `Null` has its own warning.
+fn check_value_types(cond: &crate::ast::Condition, out: &mut Findings) {
+    use crate::ast::ConditionOp as Op;
+    let op = cond.operator.value.op;
+    let (code, what) = match op {
+        Op::NumericEquals
+        | Op::NumericNotEquals
+        | Op::NumericLessThan
+        | Op::NumericLessThanEquals
+        | Op::NumericGreaterThan
+        | Op::NumericGreaterThanEquals => ("TYPE_MISMATCH_NUMBER", "a number"),
+        Op::DateEquals
+        | Op::DateNotEquals
+        | Op::DateLessThan
+        | Op::DateLessThanEquals
+        | Op::DateGreaterThan
+        | Op::DateGreaterThanEquals => ("TYPE_MISMATCH_DATE", "an ISO 8601 date or epoch time"),
+        Op::Bool => ("TYPE_MISMATCH_BOOLEAN", "true or false"),
+        Op::BinaryEquals => ("TYPE_MISMATCH_BINARY", "base-64 text"),
+        Op::IpAddress | Op::NotIpAddress => {
+            ("TYPE_MISMATCH_IP_RANGE", "an IP address or CIDR block")
+        }
+        _ => return,
+    };
+    for v in &cond.values {
+        let text = v.value.as_text();
+        // A variable in a `Bool` value is read per request; dates the legacy parser
+        // refuses are already errors.
+        let variable = op == Op::Bool && text.contains("${");
+        let legacy_refused = code == "TYPE_MISMATCH_DATE" && !rules::legacy_date_is_valid(text);
+        if variable || legacy_refused || condition::value_is_readable(op, text) {
+            continue;
+        }
+        out.warning(
+            Phase::Advice,
+            code,
+            format!(
+                "{} takes {what}: the value {text:?} matches nothing",
+                cond.operator_text
+            ),
+            v.span,
+        );
+    }
+}
+
+/// Malformed policy variables (`${` without `}`, `${}`, a space in the name, a badly
+/// quoted default) in `Resource`/`NotResource` and in values of the operators that
+/// read variables. AWS stores such policies; IAM Access Analyzer reports these with
+/// the same codes. The string holding one matches nothing.
+fn check_variables(st: &Statement, out: &mut Findings) {
+    let resources = st.resource.iter().flat_map(|b| b.list.items.iter());
+    let values = st
+        .conditions
+        .iter()
+        .filter(|c| condition::takes_variables(c.operator.value.op))
+        .flat_map(|c| c.values.iter())
+        .filter_map(|v| match &v.value {
+            crate::ast::ConditionValue::String(s) => Some((s.as_str(), v.span)),
+            _ => None,
+        });
+    let texts = resources
+        .map(|r| (r.value.as_str(), r.span))
+        .chain(values)
+        .filter(|(text, _)| text.contains("${"));
+    for (text, span) in texts {
+        if let Err(err) = Template::parse(text, true) {
+            out.warning(
+                Phase::Advice,
+                err.code(),
+                format!("{err}; the value matches nothing"),
+                span,
+            );
         }
     }
 }

@@ -40,6 +40,46 @@ enum Part {
     Escaped(char),
 }
 
+/// Why a `${...}` is not a policy variable. The kinds are those IAM Access Analyzer's
+/// policy checks name ("Missing brace in variable", "Empty variable", "Unsupported
+/// space in variable", "Missing quote in variable").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableError {
+    /// `${` without a closing `}`.
+    MissingBrace(String),
+    /// `${}` or `${ }`.
+    Empty,
+    /// A space (or another character a key cannot hold) in the name.
+    InvalidName(String),
+    /// A default value that is not in single quotes, or not closed.
+    MissingQuote(String),
+}
+
+impl VariableError {
+    /// The identifier of the finding the validator reports for it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VariableError::MissingBrace(_) => "MISSING_BRACE_IN_VARIABLE",
+            VariableError::Empty => "EMPTY_VARIABLE",
+            VariableError::InvalidName(_) => "UNSUPPORTED_SPACE_IN_VARIABLE",
+            VariableError::MissingQuote(_) => "MISSING_QUOTE_IN_VARIABLE",
+        }
+    }
+}
+
+impl std::fmt::Display for VariableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VariableError::MissingBrace(text) => {
+                write!(f, "policy variable is not closed with '}}': {text}")
+            }
+            VariableError::Empty => f.write_str("policy variable has an empty name"),
+            VariableError::InvalidName(key) => write!(f, "invalid policy variable name: {key}"),
+            VariableError::MissingQuote(what) => f.write_str(what),
+        }
+    }
+}
+
 /// A policy string that may contain policy variables: the source text once, and its
 /// parts as ranges of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +92,7 @@ impl Template {
     /// Parses `text`. When `variables_enabled` is false, `${...}` is literal text.
     /// Errors describe a malformed variable (unterminated, empty name, badly quoted
     /// default).
-    pub fn parse(text: &str, variables_enabled: bool) -> Result<Template, String> {
+    pub fn parse(text: &str, variables_enabled: bool) -> Result<Template, VariableError> {
         if !variables_enabled || !text.contains("${") {
             return Ok(Template::literal(text));
         }
@@ -202,22 +242,19 @@ fn variable_value<'a>(ctx: &'a Context, key: &str, default: Option<&'a str>) -> 
 
 /// Parses the variable that starts at byte `open` of `text` (at its `${`). Returns the
 /// part and the offset just after the closing `}`.
-fn parse_variable(text: &str, open: usize) -> Result<(Part, usize), String> {
+fn parse_variable(text: &str, open: usize) -> Result<(Part, usize), VariableError> {
     let body_start = open + 2;
     let body = text.get(body_start..).unwrap_or_default();
     let end_of_key = body.find([',', '}']).ok_or_else(|| {
-        format!(
-            "policy variable is not closed with '}}': {}",
-            text.get(open..).unwrap_or_default()
-        )
+        VariableError::MissingBrace(text.get(open..).unwrap_or_default().to_string())
     })?;
     let raw_key = body.get(..end_of_key).unwrap_or_default();
     let key = raw_key.trim();
     if key.is_empty() {
-        return Err("policy variable has an empty name".to_string());
+        return Err(VariableError::Empty);
     }
     if key.contains(char::is_whitespace) || (key.contains(['{', '$']) && key != "$") {
-        return Err(format!("invalid policy variable name: {key}"));
+        return Err(VariableError::InvalidName(key.to_string()));
     }
     let key_start = body_start + (raw_key.len() - raw_key.trim_start().len());
     let key_end = key_start + key.len();
@@ -227,8 +264,8 @@ fn parse_variable(text: &str, open: usize) -> Result<(Part, usize), String> {
         let (default, after_default) = parse_default(after_comma)?;
         let after_default = after_default.trim_start();
         if !after_default.starts_with('}') {
-            return Err(format!(
-                "policy variable {key}: expected '}}' after the default value"
+            return Err(VariableError::MissingBrace(
+                text.get(open..).unwrap_or_default().to_string(),
             ));
         }
         // Offset of the closing brace, from what is left of the text.
@@ -252,11 +289,12 @@ fn parse_variable(text: &str, open: usize) -> Result<(Part, usize), String> {
 
 /// Parses ` 'text'` (leading spaces allowed, `''` is one quote). Returns the text and
 /// what follows the closing quote.
-fn parse_default(text: &str) -> Result<(String, &str), String> {
-    let quoted = text
-        .trim_start()
-        .strip_prefix('\'')
-        .ok_or_else(|| "a policy variable's default value must be in single quotes".to_string())?;
+fn parse_default(text: &str) -> Result<(String, &str), VariableError> {
+    let quoted = text.trim_start().strip_prefix('\'').ok_or_else(|| {
+        VariableError::MissingQuote(
+            "a policy variable's default value must be in single quotes".to_string(),
+        )
+    })?;
     let mut value = String::new();
     let mut chars = quoted.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -271,7 +309,9 @@ fn parse_default(text: &str) -> Result<(String, &str), String> {
         }
         return Ok((value, quoted.get(i + 1..).unwrap_or_default()));
     }
-    Err("a policy variable's default value is missing its closing quote".to_string())
+    Err(VariableError::MissingQuote(
+        "a policy variable's default value is missing its closing quote".to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -340,9 +380,15 @@ mod tests {
 
     #[test]
     fn malformed() {
-        assert!(Template::parse("${aws:username", true).is_err());
-        assert!(Template::parse("${}", true).is_err());
-        assert!(Template::parse("${a, b}", true).is_err());
-        assert!(Template::parse("${a, 'b}", true).is_err());
+        let code = |text| Template::parse(text, true).err().map(|e| e.code());
+        assert_eq!(code("${aws:username"), Some("MISSING_BRACE_IN_VARIABLE"));
+        assert_eq!(code("${}"), Some("EMPTY_VARIABLE"));
+        assert_eq!(
+            code("${aws: username}"),
+            Some("UNSUPPORTED_SPACE_IN_VARIABLE")
+        );
+        assert_eq!(code("${a, b}"), Some("MISSING_QUOTE_IN_VARIABLE"));
+        assert_eq!(code("${a, 'b}"), Some("MISSING_QUOTE_IN_VARIABLE"));
+        assert_eq!(code("${a, 'b' x}"), Some("MISSING_BRACE_IN_VARIABLE"));
     }
 }
