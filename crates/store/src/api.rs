@@ -9,6 +9,7 @@
 use async_trait::async_trait;
 
 use crate::error::StoreResult;
+use crate::federation::*;
 use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
@@ -580,6 +581,88 @@ pub trait SessionKeyStore: Send + Sync {
     async fn add_session_key(&self, retire_before: Timestamp) -> StoreResult<SessionKey>;
 }
 
+/// Identity providers (OpenID Connect and SAML) and the keys of outbound web identity
+/// tokens. Providers are named by ARN, as IAM's API names them.
+#[async_trait]
+pub trait FederationStore: Send + Sync {
+    /// `EntityAlreadyExists` for a provider URL the account has; at most
+    /// [`MAX_OIDC_PROVIDERS`] per account.
+    async fn create_oidc_provider(
+        &self,
+        account_id: &str,
+        provider: NewOidcProvider,
+    ) -> StoreResult<OidcProvider>;
+    /// With tags; `NoSuchEntity` (AWS's message) when absent.
+    async fn get_oidc_provider(&self, account_id: &str, arn: &str) -> StoreResult<OidcProvider>;
+    /// By ARN, without tags.
+    async fn list_oidc_providers(&self, account_id: &str) -> StoreResult<Vec<OidcProvider>>;
+    async fn delete_oidc_provider(&self, account_id: &str, arn: &str) -> StoreResult<()>;
+    /// Adds a client id (a no-op when present); at most [`MAX_OIDC_CLIENT_IDS`].
+    async fn add_oidc_client_id(&self, account_id: &str, arn: &str, client_id: &str)
+        -> StoreResult<()>;
+    /// Removes a client id (a no-op when absent).
+    async fn remove_oidc_client_id(
+        &self,
+        account_id: &str,
+        arn: &str,
+        client_id: &str,
+    ) -> StoreResult<()>;
+    async fn set_oidc_thumbprints(
+        &self,
+        account_id: &str,
+        arn: &str,
+        thumbprints: Vec<String>,
+    ) -> StoreResult<()>;
+
+    /// `EntityAlreadyExists` for a name in use; at most [`MAX_SAML_PROVIDERS`].
+    async fn create_saml_provider(
+        &self,
+        account_id: &str,
+        name: &str,
+        metadata: &str,
+        valid_until: Option<Timestamp>,
+        tags: Vec<Tag>,
+    ) -> StoreResult<SamlProvider>;
+    /// With tags; `NoSuchEntity` (AWS's message) when absent.
+    async fn get_saml_provider(&self, account_id: &str, arn: &str) -> StoreResult<SamlProvider>;
+    /// By name, without tags.
+    async fn list_saml_providers(&self, account_id: &str) -> StoreResult<Vec<SamlProvider>>;
+    async fn update_saml_provider(
+        &self,
+        account_id: &str,
+        arn: &str,
+        metadata: &str,
+        valid_until: Option<Timestamp>,
+    ) -> StoreResult<SamlProvider>;
+    async fn delete_saml_provider(&self, account_id: &str, arn: &str) -> StoreResult<()>;
+
+    /// Tags of a provider of either kind, by ARN (adds or overwrites; more than
+    /// [`MAX_TAGS`] in all is `LimitExceeded`).
+    async fn tag_provider(&self, account_id: &str, arn: &str, tags: Vec<Tag>) -> StoreResult<()>;
+    async fn untag_provider(&self, account_id: &str, arn: &str, keys: Vec<String>)
+        -> StoreResult<()>;
+    async fn list_provider_tags(
+        &self,
+        account_id: &str,
+        arn: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tag>>;
+
+    /// Whether the account allows `GetWebIdentityToken`, and since when.
+    async fn outbound_federation(&self, account_id: &str) -> StoreResult<Option<Timestamp>>;
+    /// Turns outbound federation on or off; answers whether it changed.
+    async fn set_outbound_federation(&self, account_id: &str, enabled: bool) -> StoreResult<bool>;
+    /// The signing key for `algorithm`: the stored one, or else `candidate` (stored
+    /// now). Concurrent first uses agree on one key.
+    async fn web_identity_key(
+        &self,
+        algorithm: &str,
+        candidate: WebIdentityKey,
+    ) -> StoreResult<WebIdentityKey>;
+    /// Every signing key, oldest first (the published key set).
+    async fn web_identity_keys(&self) -> StoreResult<Vec<WebIdentityKey>>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -596,6 +679,7 @@ pub trait Store:
     + MfaStore
     + PasswordStore
     + CredentialReportStore
+    + FederationStore
     + SessionKeyStore
     + Send
     + Sync

@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod error;
+pub mod federation;
 pub mod ids;
 pub mod model;
 pub mod page;
@@ -31,6 +32,7 @@ pub mod totp;
 
 pub use api::*;
 pub use error::{ErrorKind, StoreError, StoreResult};
+pub use federation::*;
 pub use model::*;
 pub use page::{Page, PageRequest};
 pub use secret::{MasterKey, SecretString};

@@ -16,6 +16,7 @@ mod accounts;
 mod attachments;
 mod authorization;
 mod credential_report;
+mod federation;
 mod groups;
 mod inline;
 mod instance_profiles;

@@ -240,6 +240,52 @@ CREATE TABLE session_keys (
     sealed     BLOB NOT NULL
 );
 "#,
+    r#"
+-- IAM OpenID Connect providers. provider is the URL without scheme (the ARN's resource
+-- part); client ids and thumbprints are rows of oidc_provider_values, kept in order.
+CREATE TABLE oidc_providers (
+    provider_id TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL,
+    provider    TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    UNIQUE (account_id, provider)
+);
+CREATE TABLE oidc_provider_values (
+    provider_id TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('client_id', 'thumbprint')),
+    position    INTEGER NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (provider_id, kind, position)
+) WITHOUT ROWID;
+
+-- IAM SAML providers, with the IdP metadata as uploaded.
+CREATE TABLE saml_providers (
+    provider_id    TEXT PRIMARY KEY,
+    account_id     TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    name_key       TEXT NOT NULL,
+    metadata       TEXT NOT NULL,
+    created_ms     INTEGER NOT NULL,
+    valid_until_ms INTEGER,
+    UNIQUE (account_id, name_key)
+);
+
+-- Accounts that allow GetWebIdentityToken.
+CREATE TABLE outbound_federation (
+    account_id TEXT PRIMARY KEY,
+    enabled_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Keys of outbound web identity tokens: PKCS#8 sealed with the master key, bound to kid.
+CREATE TABLE web_identity_keys (
+    kid        TEXT PRIMARY KEY,
+    algorithm  TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    sealed_key BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX web_identity_keys_by_algorithm ON web_identity_keys (algorithm, created_ms);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
