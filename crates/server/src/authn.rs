@@ -26,10 +26,20 @@ pub async fn authenticate(
 ) -> ApiResult<Authenticated> {
     let now = sigv4::Timestamp::from_system_time(SystemTime::now());
     let parsed = sigv4::parse_request(request, &Expectations::for_service(service), now)?;
-    if parsed.security_token().is_some() {
-        // Temporary credentials (ASIA… with a session token) are issued by STS, which
-        // is not served yet: no token can be valid.
-        return Err(AuthError::InvalidClientTokenId.into());
+    if let Some(token) = parsed.security_token() {
+        // Temporary credentials: the token carries the session's secret and who it is,
+        // sealed under the session key ring; no store read.
+        let claims = crate::sts::verify::open_session(state, token, parsed.access_key_id()).await?;
+        let key = state.signing_keys.get_or_derive(
+            parsed.credential(),
+            parsed.scope(),
+            claims.secret_access_key.expose().as_bytes(),
+        );
+        sigv4::verify(&parsed, &key, Payload::Bytes(body))?;
+        return Ok(Authenticated {
+            caller: Caller::from_session(claims),
+            region: parsed.scope().region().to_owned(),
+        });
     }
     let credential = state
         .credentials

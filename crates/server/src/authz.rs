@@ -18,6 +18,9 @@ use crate::identity::{Caller, CallerKind};
 pub struct Permissions {
     pub policies: PolicySet,
     pub tags: Vec<Tag>,
+    /// A root session narrowed to a task policy (`AssumeRoot`): the root is then
+    /// evaluated on `policies.identity` instead of being allowed outright.
+    pub restricts_root: bool,
 }
 
 struct Inner {
@@ -48,10 +51,17 @@ impl PolicyCache {
         }
     }
 
-    /// The permissions of `caller` (the root has none: it is allowed by being root).
+    /// The permissions of the identity behind `caller`: the user's (also for its
+    /// federated user sessions) or the role's (for role sessions). The root has none:
+    /// it is allowed by being root. Session policies are applied on top by
+    /// [`crate::sts::permissions::for_caller`].
     pub async fn permissions(&self, caller: &Caller) -> ApiResult<Arc<Permissions>> {
-        let CallerKind::User { user_id, .. } = &caller.kind else {
-            return Ok(Arc::new(Permissions::default()));
+        let (user_id, is_role) = match &caller.kind {
+            CallerKind::Root => return Ok(Arc::new(Permissions::default())),
+            CallerKind::User { user_id, .. } | CallerKind::FederatedUser { user_id, .. } => {
+                (user_id, false)
+            }
+            CallerKind::AssumedRole { role_id, .. } => (role_id, true),
         };
         let epoch = self.store.auth_epoch();
         if let Ok(inner) = self.inner.read() {
@@ -61,11 +71,20 @@ impl PolicyCache {
                 }
             }
         }
-        let inputs = self
-            .store
-            .user_policies(&caller.account_id, user_id)
-            .await?;
-        let permissions = Arc::new(self.compile(inputs));
+        let inputs = if is_role {
+            self.store.role_policies(&caller.account_id, user_id).await
+        } else {
+            self.store.user_policies(&caller.account_id, user_id).await
+        };
+        let permissions = match inputs {
+            Ok(inputs) => Arc::new(self.compile(inputs)),
+            // The role (or user) behind a session is gone: its sessions keep
+            // authenticating but are allowed nothing, as on AWS.
+            Err(e) if e.kind == store::ErrorKind::NoSuchEntity && caller.session.is_some() => {
+                Arc::new(Permissions::default())
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Ok(mut inner) = self.inner.write() {
             if inner.epoch < epoch {
                 inner.by_principal.clear();
@@ -104,6 +123,7 @@ impl PolicyCache {
         Permissions {
             policies: set,
             tags: inputs.tags,
+            restricts_root: false,
         }
     }
 
@@ -157,11 +177,16 @@ pub fn authorize(
     resource_arn: &str,
     context: Context,
 ) -> ApiResult<Outcome> {
-    if caller.is_root() {
+    if caller.is_root() && !permissions.restricts_root {
         return Ok(Outcome::Allowed);
     }
+    let mut principal = caller.principal();
+    if permissions.restricts_root {
+        // Evaluated like an identity whose only policy is the task policy.
+        principal.kind = policy::request::PrincipalKind::User;
+    }
     let request = Request {
-        principal: caller.principal(),
+        principal,
         action: action.to_owned(),
         resource: Resource {
             arn: resource_arn.to_owned(),

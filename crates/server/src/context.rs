@@ -57,7 +57,10 @@ pub fn build(
         "aws:RequestedRegion",
         ContextValue::single(env.region.clone()),
     );
-    c.insert("aws:PrincipalArn", ContextValue::single(caller.arn.clone()));
+    c.insert(
+        "aws:PrincipalArn",
+        ContextValue::single(caller.principal_arn()),
+    );
     c.insert(
         "aws:PrincipalAccount",
         ContextValue::single(caller.account_id.clone()),
@@ -78,6 +81,9 @@ pub fn build(
             &format!("aws:PrincipalTag/{}", tag.key),
             ContextValue::single(tag.value.clone()),
         );
+    }
+    if let Some(session) = &caller.session {
+        crate::sts::context::add_session_keys(&mut c, session, now);
     }
     for tag in resource_tags {
         for prefix in ["iam:ResourceTag/", "aws:ResourceTag/"] {

@@ -24,6 +24,7 @@ pub mod last_used;
 pub mod ops;
 pub mod pipeline;
 pub mod state;
+pub mod sts;
 
 use std::future::Future;
 use std::net::SocketAddr;

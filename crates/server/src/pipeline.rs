@@ -172,9 +172,12 @@ async fn run(
     let Authenticated { caller, region } =
         authenticate(state, &signed, req.body, service.signing_name()).await?;
     trace.principal = Some(caller.arn.clone());
-    state
-        .last_used
-        .record(&caller.access_key_id, service.signing_name(), &region);
+    crate::sts::restrictions::check(&caller, service, operation.name)?;
+    if caller.session.is_none() {
+        state
+            .last_used
+            .record(&caller.access_key_id, service.signing_name(), &region);
+    }
 
     // Shape constraints of the operation's input (botocore's model), before any data is
     // read on the request's behalf.
@@ -193,7 +196,7 @@ async fn run(
     if operation.authorization == Authorization::InHandler {
         return (operation.handler)(&call, &target).await;
     }
-    let permissions = state.policies.permissions(&call.caller).await?;
+    let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
     let env = RequestEnv {
         source_ip: req.source_ip,
         secure_transport: req.secure_transport,

@@ -8,6 +8,7 @@ use crate::authz::PolicyCache;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::last_used::LastUsed;
+use crate::sts::Sessions;
 
 /// Signing keys kept (one per access key, day, region and service).
 const SIGNING_KEYS: usize = 100_000;
@@ -18,6 +19,8 @@ pub struct Shared {
     pub signing_keys: SigningKeyCache,
     pub policies: PolicyCache,
     pub last_used: LastUsed,
+    /// Temporary credentials: the token key ring and session permissions.
+    pub sessions: Sessions,
     pub max_body_bytes: usize,
 }
 
@@ -30,6 +33,7 @@ pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
         signing_keys: SigningKeyCache::new(SIGNING_KEYS),
         policies: PolicyCache::new(store.clone()),
         last_used: LastUsed::default(),
+        sessions: Sessions::new(store.clone()),
         max_body_bytes: config.max_body_bytes,
         store,
     })

@@ -43,6 +43,11 @@ pub async fn named_user_or_caller(call: &Call) -> ApiResult<Target> {
     match &call.caller.kind {
         CallerKind::Root => Ok(Target::arn(call.caller.arn.clone())),
         CallerKind::User { name, .. } => lookup_user(call, name).await,
+        CallerKind::AssumedRole { .. } | CallerKind::FederatedUser { .. } => {
+            Err(crate::error::ApiError::validation(
+                "Must specify userName when calling with non-User credentials",
+            ))
+        }
     }
 }
 
