@@ -101,7 +101,7 @@ fn prepare(request: &SimulationRequest) -> Result<Prepared, InputError> {
 
 /// Runs the simulation.
 pub fn simulate(request: &SimulationRequest) -> Result<SimulationOutput, InputError> {
-    simulate_with_trace(request).map(|(output, _)| output)
+    run(request, None)
 }
 
 /// Runs the simulation and returns, with the answer, a human-readable trace of every
@@ -109,9 +109,17 @@ pub fn simulate(request: &SimulationRequest) -> Result<SimulationOutput, InputEr
 pub fn simulate_with_trace(
     request: &SimulationRequest,
 ) -> Result<(SimulationOutput, Vec<String>), InputError> {
+    let mut trace = Vec::new();
+    let output = run(request, Some(&mut trace))?;
+    Ok((output, trace))
+}
+
+fn run(
+    request: &SimulationRequest,
+    mut trace: Option<&mut Vec<String>>,
+) -> Result<SimulationOutput, InputError> {
     let prepared = prepare(request)?;
     let mut results = Vec::new();
-    let mut trace = Vec::new();
     let resources: Vec<&str> = match &request.resource_arns {
         Some(list) => list.iter().map(String::as_str).collect(),
         None => vec!["*"],
@@ -132,8 +140,10 @@ pub fn simulate_with_trace(
                 context: prepared.context.clone(),
             };
             let explanation = explain(&request, &prepared.policies);
-            trace.push(format!("== {action} on {resource}"));
-            trace.extend(explanation.trace.iter().cloned());
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(format!("== {action} on {resource}"));
+                trace.extend(explanation.trace.iter().cloned());
+            }
             results.push(result(
                 action,
                 resource,
@@ -143,7 +153,7 @@ pub fn simulate_with_trace(
             ));
         }
     }
-    Ok((page(results, prepared.start, request.max_items), trace))
+    Ok(page(results, prepared.start, request.max_items))
 }
 
 /// One `EvaluationResult`. With `ResourceArns` given, AWS reports the resource's own
@@ -270,5 +280,119 @@ fn resource_account(arn: &str) -> Option<&str> {
     match parts.as_slice() {
         ["arn", _, _, _, account, _] if !account.is_empty() => Some(account),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::PolicyInput;
+    use policy::request::PrincipalKind;
+
+    const S3_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+
+    fn request(actions: &[&str]) -> SimulationRequest {
+        SimulationRequest {
+            identity: vec![PolicyInput::policy_input_list(0, S3_ALL)],
+            action_names: actions.iter().map(|a| a.to_string()).collect(),
+            ..SimulationRequest::default()
+        }
+    }
+
+    fn names(output: &SimulationOutput) -> Vec<&str> {
+        output
+            .evaluation_results
+            .iter()
+            .map(|r| r.eval_action_name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn pages_follow_the_marker_to_the_end() {
+        let actions = ["s3:A", "s3:B", "s3:C", "s3:D", "s3:E"];
+        let mut req = request(&actions);
+        req.max_items = Some(2);
+        let mut seen = Vec::new();
+        loop {
+            let out = simulate(&req).unwrap();
+            seen.extend(names(&out).into_iter().map(str::to_owned));
+            assert_eq!(out.is_truncated, out.marker.is_some());
+            match out.marker {
+                Some(m) => req.marker = Some(m),
+                None => break,
+            }
+        }
+        assert_eq!(seen, actions);
+        req.marker = Some("not-a-marker".into());
+        assert_eq!(simulate(&req).unwrap_err().field, "Marker");
+    }
+
+    #[test]
+    fn missing_context_values_sit_with_the_resource_when_resources_are_named() {
+        let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#;
+        let mut req = request(&["s3:GetObject"]);
+        req.identity = vec![PolicyInput::policy_input_list(0, doc)];
+        let out = simulate(&req).unwrap();
+        let first = &out.evaluation_results[0];
+        assert_eq!(first.eval_decision, "implicitDeny");
+        assert_eq!(first.missing_context_values, ["aws:SecureTransport"]);
+        assert!(first.resource_specific_results.is_none());
+
+        req.resource_arns = Some(vec!["arn:aws:s3:::b/k".into()]);
+        let out = simulate(&req).unwrap();
+        let first = &out.evaluation_results[0];
+        assert!(first.missing_context_values.is_empty());
+        let specific = first
+            .resource_specific_results
+            .as_deref()
+            .unwrap_or_default();
+        assert_eq!(specific[0].missing_context_values, ["aws:SecureTransport"]);
+        assert_eq!(
+            first.eval_decision_details,
+            Some(EvalDecisionDetails::default())
+        );
+    }
+
+    #[test]
+    fn the_default_caller_is_matched_by_a_resource_policy() {
+        let arn = "arn:aws:iam::123456789012:user/jane";
+        let bucket = format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{arn}"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}}}"#
+        );
+        let deny_ec2 = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"ec2:*","Resource":"*"}}"#;
+        let mut req = request(&["s3:GetObject"]);
+        req.identity = vec![PolicyInput::policy_input_list(0, deny_ec2)];
+        req.resource_policy = Some(PolicyInput::resource_policy(bucket));
+        req.resource_arns = Some(vec!["arn:aws:s3:::b/k".into()]);
+        assert_eq!(simulate(&req).unwrap_err().field, "CallerArn");
+
+        req.default_caller = Some(Principal {
+            kind: PrincipalKind::User,
+            arn: arn.into(),
+            account: "123456789012".into(),
+            role_arn: None,
+            service_linked_role: false,
+            in_management_account: false,
+        });
+        let out = simulate(&req).unwrap();
+        assert_eq!(out.evaluation_results[0].eval_decision, "allowed");
+        // A CallerArn given wins over the default caller.
+        req.caller_arn = Some("arn:aws:iam::123456789012:user/someone-else".into());
+        let out = simulate(&req).unwrap();
+        assert_eq!(out.evaluation_results[0].eval_decision, "implicitDeny");
+    }
+
+    #[test]
+    fn invalid_policies_are_named_by_their_id() {
+        let mut req = request(&["s3:GetObject"]);
+        req.boundary = Some(PolicyInput::boundary_input(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#,
+        ));
+        let err = simulate(&req).unwrap_err();
+        assert_eq!(err.field, "PermissionsBoundaryPolicyInputList.1");
+        assert!(
+            err.message.starts_with("MalformedPolicyDocument: "),
+            "{err}"
+        );
     }
 }
