@@ -216,7 +216,10 @@ impl CompiledStatement {
             span: stmt.span,
             actions,
             resources,
-            principal: stmt.principal.as_ref().map(PrincipalMatcher::compile),
+            principal: stmt
+                .principal
+                .as_ref()
+                .map(|p| PrincipalMatcher::compile(p, stmt.effect.value)),
             conditions,
         })
     }

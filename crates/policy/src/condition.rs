@@ -11,10 +11,17 @@
 //!   `StringNotEquals: [a, b]` means "neither a nor b".
 //! - A key missing from the context (or present with no value): a positive operator
 //!   does not match; a negated operator matches (there is nothing equal to the
-//!   value); `...IfExists` matches. `Null` tests exactly that presence.
+//!   value); `...IfExists` matches. `Null` tests exactly that presence;
+//!   `NullIfExists` (which AWS stores but IAM Access Analyzer reports as
+//!   `NULL_WITH_IF_EXISTS`) reads as `IfExists` reads on every other operator: true
+//!   when the key is missing, otherwise the `Null` test.
 //! - `ForAllValues:` holds when every context value matches some policy value, and
 //!   also when the key is missing or empty. `ForAnyValue:` holds when at least one
-//!   context value matches; a missing or empty key does not (unless `IfExists`).
+//!   context value matches; a missing or empty key does not, and `IfExists` does not
+//!   change that: the set qualifier is resolved first, and `ForAnyValue` over no
+//!   values is false (observed on AWS: an `Allow` with
+//!   `ForAnyValue:StringEqualsIfExists` on `aws:TagKeys` does not allow
+//!   `sqs:ListQueues`, whose request carries no tag keys).
 //!   With a negated operator the negation applies per context value
 //!   (`ForAnyValue:StringNotEquals` holds when some value equals none of the policy's).
 //! - A single-valued operator applied to a key with several values (AWS asks for a set
@@ -240,9 +247,6 @@ impl CompiledCondition {
         let key = c.key.value.as_str();
         let texts = c.values.iter().map(|v| v.value.as_text());
         let test = if operator.op == ConditionOp::Null {
-            if operator.if_exists {
-                return Err("the Null operator cannot be combined with IfExists".to_string());
-            }
             Test::Null(texts.filter_map(parse_bool).collect())
         } else {
             let (negated, values) = compile_values(operator.op, texts, variables_enabled);
@@ -296,7 +300,7 @@ impl CompiledCondition {
         let (negated, values) = match &self.test {
             Test::Null(want_absent) => {
                 let absent = present.is_none();
-                return want_absent.contains(&absent);
+                return (absent && self.if_exists) || want_absent.contains(&absent);
             }
             Test::Compare { negated, values } => (*negated, values),
         };
@@ -311,7 +315,8 @@ impl CompiledCondition {
             (None, Some(cv)) => cv.values.iter().any(one),
             (Some(SetQualifier::ForAllValues), None) => true,
             (Some(SetQualifier::ForAllValues), Some(cv)) => cv.values.iter().all(one),
-            (Some(SetQualifier::ForAnyValue), None) => self.if_exists,
+            // `IfExists` does not rescue `ForAnyValue` (see the module comment).
+            (Some(SetQualifier::ForAnyValue), None) => false,
             (Some(SetQualifier::ForAnyValue), Some(cv)) => cv.values.iter().any(one),
         }
     }

@@ -505,7 +505,13 @@ pub fn operator_text(op: &Operator) -> String {
 }
 
 /// Reads `[ForAllValues:|ForAnyValue:]Name[IfExists]`; `None` when it is not an
-/// operator. `IfExists` does not apply to `Null`.
+/// operator.
+///
+/// `NullIfExists` is read too: the "Condition operators" page says `IfExists` does not
+/// apply to `Null`, but IAM stores such a policy (its `MalformedPolicyDocument` checks
+/// know an operator by its name with the set prefix and the `IfExists` suffix taken
+/// off, as moto's validator, built from AWS's answers, does); IAM Access Analyzer
+/// reports it as `NULL_WITH_IF_EXISTS`, and so does our validator, as a warning.
 pub fn parse_operator(text: &str) -> Option<Operator> {
     let (qualifier, rest) = if let Some(rest) = text.strip_prefix("ForAllValues:") {
         (Some(SetQualifier::ForAllValues), rest)
@@ -529,9 +535,6 @@ pub fn parse_operator(text: &str) -> Option<Operator> {
     }
     let base = rest.strip_suffix("IfExists")?;
     let op = lookup(base)?;
-    if op == ConditionOp::Null {
-        return None;
-    }
     Some(Operator {
         qualifier,
         op,

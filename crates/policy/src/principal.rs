@@ -8,7 +8,7 @@
 //! boundary and the session policies; one that names only the account delegates to the
 //! account's identity-based policies (AWS IAM User Guide, "Policy evaluation for
 //! requests within a single account" and "Permissions boundaries for IAM entities").
-use crate::ast::{PrincipalBlock, PrincipalSpec, PrincipalType};
+use crate::ast::{Effect, PrincipalBlock, PrincipalSpec, PrincipalType};
 use crate::request::{Principal, PrincipalKind};
 
 /// How strongly a `Principal` element names the caller.
@@ -48,11 +48,15 @@ enum Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalMatcher {
     negated: bool,
+    /// The effect of the statement: `NotPrincipal` exempts callers differently with
+    /// `Allow` and with `Deny` (see [`PrincipalMatcher::matches`]).
+    effect: Effect,
     entries: Vec<Entry>,
 }
 
 impl PrincipalMatcher {
-    pub fn compile(block: &PrincipalBlock) -> PrincipalMatcher {
+    /// Compiles the element of a statement with `effect`.
+    pub fn compile(block: &PrincipalBlock, effect: Effect) -> PrincipalMatcher {
         let mut entries = Vec::new();
         match &block.spec {
             PrincipalSpec::Any(_) => entries.push(Entry::Everyone),
@@ -66,6 +70,7 @@ impl PrincipalMatcher {
         }
         PrincipalMatcher {
             negated: block.negated,
+            effect,
             entries,
         }
     }
@@ -76,10 +81,21 @@ impl PrincipalMatcher {
     }
 
     /// How the element names `caller`. For `NotPrincipal`, a caller that is not listed
-    /// matches [`PrincipalMatch::Direct`] and a listed caller does not match.
+    /// matches [`PrincipalMatch::Direct`] and a listed caller does not match. What
+    /// "listed" means depends on the effect:
+    ///
+    /// - `Deny` exempts a caller only when its whole chain is listed
+    ///   ([`PrincipalMatcher::exempts_from_deny`]);
+    /// - `Allow` grants to "all principals except the one named" ("AWS JSON policy
+    ///   elements: NotPrincipal", NotPrincipal with Allow): a caller named in any way
+    ///   (itself, its role or IAM user, its account) gets nothing from the statement.
     pub fn matches(&self, caller: &Principal) -> PrincipalMatch {
         if self.negated {
-            return if self.excludes(caller) {
+            let excluded = match self.effect {
+                Effect::Deny => self.exempts_from_deny(caller),
+                Effect::Allow => self.names(caller),
+            };
+            return if excluded {
                 PrincipalMatch::None
             } else {
                 PrincipalMatch::Direct
@@ -92,11 +108,19 @@ impl PrincipalMatcher {
             .unwrap_or(PrincipalMatch::None)
     }
 
-    /// Whether a `NotPrincipal` list exempts `caller`. AWS checks every identity in the
-    /// caller's chain: a caller is exempt only when its own ARN, its role (for a role
-    /// session) and its account are all listed ("AWS JSON policy elements:
-    /// NotPrincipal": a session must be listed with its role ARN and account ARN).
-    fn excludes(&self, caller: &Principal) -> bool {
+    /// Whether any entry names `caller`: itself, its role or IAM user, or its account.
+    fn names(&self, caller: &Principal) -> bool {
+        self.entries
+            .iter()
+            .any(|e| entry_match(e, caller) != PrincipalMatch::None)
+    }
+
+    /// Whether a `NotPrincipal` list exempts `caller` from a `Deny`. AWS checks every
+    /// identity in the caller's chain: a caller is exempt only when its own ARN, its
+    /// role (for a role session) and its account are all listed ("AWS JSON policy
+    /// elements: NotPrincipal": a session must be listed with its role ARN and account
+    /// ARN).
+    fn exempts_from_deny(&self, caller: &Principal) -> bool {
         let matches: Vec<PrincipalMatch> = self
             .entries
             .iter()
@@ -231,6 +255,15 @@ mod tests {
         }
     }
 
+    /// A `Principal` (or, negated, `NotPrincipal`) element of a `Deny` statement.
+    fn matcher(ty: PrincipalType, values: &[&str], negated: bool) -> PrincipalMatcher {
+        PrincipalMatcher::compile(&block(ty, values, negated), Effect::Deny)
+    }
+
+    fn not_principal_allow(values: &[&str]) -> PrincipalMatcher {
+        PrincipalMatcher::compile(&block(PrincipalType::Aws, values, true), Effect::Allow)
+    }
+
     fn session() -> Principal {
         Principal {
             kind: PrincipalKind::AssumedRole,
@@ -244,37 +277,37 @@ mod tests {
 
     #[test]
     fn role_arn_names_its_sessions_as_parent() {
-        let m = PrincipalMatcher::compile(&block(
+        let m = matcher(
             PrincipalType::Aws,
             &["arn:aws:iam::111122223333:role/ops/Admin"],
             false,
-        ));
+        );
         assert_eq!(m.matches(&session()), PrincipalMatch::Parent);
     }
 
     #[test]
     fn session_arn_is_direct_and_account_is_account() {
-        let m = PrincipalMatcher::compile(&block(
+        let m = matcher(
             PrincipalType::Aws,
             &[
                 "arn:aws:iam::111122223333:root",
                 "arn:aws:sts::111122223333:assumed-role/Admin/alice",
             ],
             false,
-        ));
+        );
         assert_eq!(m.matches(&session()), PrincipalMatch::Direct);
-        let m = PrincipalMatcher::compile(&block(PrincipalType::Aws, &["111122223333"], false));
+        let m = matcher(PrincipalType::Aws, &["111122223333"], false);
         assert_eq!(m.matches(&session()), PrincipalMatch::Account);
-        let m = PrincipalMatcher::compile(&block(PrincipalType::Aws, &["444455556666"], false));
+        let m = matcher(PrincipalType::Aws, &["444455556666"], false);
         assert_eq!(m.matches(&session()), PrincipalMatch::None);
     }
 
     #[test]
     fn not_principal_exempts_only_a_fully_listed_chain() {
         // The account alone does not exempt a session of that account.
-        let m = PrincipalMatcher::compile(&block(PrincipalType::Aws, &["111122223333"], true));
+        let m = matcher(PrincipalType::Aws, &["111122223333"], true);
         assert_eq!(m.matches(&session()), PrincipalMatch::Direct);
-        let m = PrincipalMatcher::compile(&block(
+        let m = matcher(
             PrincipalType::Aws,
             &[
                 "arn:aws:sts::111122223333:assumed-role/Admin/alice",
@@ -282,19 +315,30 @@ mod tests {
                 "arn:aws:iam::111122223333:root",
             ],
             true,
-        ));
+        );
         assert_eq!(m.matches(&session()), PrincipalMatch::None);
-        let m = PrincipalMatcher::compile(&block(PrincipalType::Aws, &["444455556666"], true));
+        let m = matcher(PrincipalType::Aws, &["444455556666"], true);
+        assert_eq!(m.matches(&session()), PrincipalMatch::Direct);
+    }
+
+    #[test]
+    fn not_principal_allow_excludes_a_caller_named_in_any_way() {
+        for named in [
+            "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+            "arn:aws:iam::111122223333:role/ops/Admin",
+            "arn:aws:iam::111122223333:root",
+            "111122223333",
+        ] {
+            let m = not_principal_allow(&[named]);
+            assert_eq!(m.matches(&session()), PrincipalMatch::None, "{named}");
+        }
+        let m = not_principal_allow(&["arn:aws:iam::444455556666:root"]);
         assert_eq!(m.matches(&session()), PrincipalMatch::Direct);
     }
 
     #[test]
     fn service_names_ignore_case() {
-        let m = PrincipalMatcher::compile(&block(
-            PrincipalType::Service,
-            &["CloudTrail.amazonaws.com"],
-            false,
-        ));
+        let m = matcher(PrincipalType::Service, &["CloudTrail.amazonaws.com"], false);
         let svc = Principal {
             kind: PrincipalKind::Service,
             arn: "cloudtrail.amazonaws.com".into(),

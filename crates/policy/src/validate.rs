@@ -660,6 +660,15 @@ fn check_conditions(st: &Statement, out: &mut Findings) {
             }
         }
         check_value_types(cond, out);
+        if cond.operator.value.op == Op::Null && cond.operator.value.if_exists {
+            // IAM stores it; IAM Access Analyzer's finding, with its wording.
+            out.warning(
+                Phase::Advice,
+                "NULL_WITH_IF_EXISTS",
+                "The Null condition operator cannot be used with the IfExists suffix. Update the operator or the suffix.",
+                cond.operator.span,
+            );
+        }
         if cond.operator.value.op == Op::Null {
             for v in &cond.values {
                 if !matches!(v.value.as_text(), "true" | "false") {

@@ -87,11 +87,10 @@ fn operator() -> impl Strategy<Value = Operator> {
         Just(Some(SetQualifier::ForAnyValue)),
     ];
     (0..OPERATOR_NAMES.len(), qualifier, any::<bool>()).prop_map(|(i, qualifier, if_exists)| {
-        let op = OPERATOR_NAMES[i].1;
         Operator {
             qualifier,
-            op,
-            if_exists: if_exists && op != policy::ast::ConditionOp::Null,
+            op: OPERATOR_NAMES[i].1,
+            if_exists,
         }
     })
 }
