@@ -183,6 +183,12 @@ async fn run(
     // read on the request's behalf.
     awsquery::validate::validate(service.model(), operation.name, &params)?;
 
+    let env = RequestEnv {
+        source_ip: req.source_ip,
+        secure_transport: req.secure_transport,
+        now: SystemTime::now(),
+        region: region.clone(),
+    };
     let call = Call {
         state: state.clone(),
         caller,
@@ -191,23 +197,18 @@ async fn run(
         request_id: request_id.to_owned(),
         region,
         namespace: service.namespace(),
+        env,
     };
     let target = (operation.resolve)(&call).await?;
     if operation.authorization == Authorization::InHandler {
         return (operation.handler)(&call, &target).await;
     }
     let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
-    let env = RequestEnv {
-        source_ip: req.source_ip,
-        secure_transport: req.secure_transport,
-        now: SystemTime::now(),
-        region: call.region.clone(),
-    };
     let context = context::build(
         &call.caller,
         &permissions.tags,
         &target.tags,
-        &env,
+        &call.env,
         &call.params,
     );
     let action = format!("{}:{}", service.signing_name(), operation.name);

@@ -33,13 +33,21 @@ pub mod resources;
 pub mod roles;
 pub mod service_linked_roles;
 pub mod simulate;
+pub mod sts_assume_role;
+pub mod sts_common;
+pub mod sts_identity;
+pub mod sts_tokens;
 pub mod user_policies;
 pub mod users;
 pub mod xml;
 
 /// STS families (`Version=2011-06-15`), registered the same way; answered in STS's
 /// namespace and signed for service `sts`.
-const STS_FAMILIES: &[fn() -> Vec<Operation>] = &[];
+const STS_FAMILIES: &[fn() -> Vec<Operation>] = &[
+    sts_assume_role::operations,
+    sts_tokens::operations,
+    sts_identity::operations,
+];
 
 /// Every IAM family's table. A new family adds one line here.
 const FAMILIES: &[fn() -> Vec<Operation>] = &[
@@ -150,6 +158,9 @@ pub struct Call {
     pub region: String,
     /// The XML namespace of the service answering (IAM's or STS's).
     pub namespace: &'static str,
+    /// The transport facts of the request (source address, TLS, time), for operations
+    /// that build an authorization context themselves.
+    pub env: crate::context::RequestEnv,
 }
 
 impl Call {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use store::{Store, Timestamp};
 
+pub mod authorization_message;
 pub mod claims;
 pub mod context;
 pub mod issue;
@@ -16,6 +17,7 @@ pub mod key_id;
 pub mod permissions;
 pub mod restrictions;
 pub mod ring;
+pub mod root_tasks;
 pub mod verify;
 
 pub use claims::{SessionClaims, SessionKind};

@@ -70,7 +70,11 @@ impl SessionPermissionsCache {
 /// The permissions `caller` acts with: its identity's, narrowed by its session policies.
 pub async fn for_caller(state: &AppState, caller: &Caller) -> ApiResult<Arc<Permissions>> {
     let base = state.policies.permissions(caller).await?;
-    let Some(claims) = caller.session.as_ref().filter(|c| c.has_session_policies()) else {
+    let Some(claims) = caller
+        .session
+        .as_ref()
+        .filter(|c| c.has_session_policies() || c.kind == SessionKind::FederatedUser)
+    else {
         return Ok(base);
     };
     let cache = &state.sessions.permissions;
@@ -78,7 +82,12 @@ pub async fn for_caller(state: &AppState, caller: &Caller) -> ApiResult<Arc<Perm
     if let Some(p) = cache.cached(&claims.access_key_id, epoch) {
         return Ok(p);
     }
-    let session = compile_session_policies(state, claims).await?;
+    let mut session = compile_session_policies(state, claims).await?;
+    if session.is_empty() {
+        // A federated user session made without a session policy has no permissions
+        // (GetFederationToken).
+        session.push(deny_all()?);
+    }
     let mut policies: PolicySet = base.policies.clone();
     let restricts_root = claims.kind == SessionKind::Root;
     if restricts_root {
@@ -131,6 +140,9 @@ pub async fn session_policy_document(
     account_id: &str,
     arn: &str,
 ) -> ApiResult<Option<String>> {
+    if let Some(doc) = super::root_tasks::root_task_policy(arn) {
+        return Ok(Some(doc.to_owned()));
+    }
     if let Some(p) = awsdata::managed_policy_by_arn(arn) {
         return Ok(Some(p.default_document().to_owned()));
     }

@@ -1,0 +1,112 @@
+//! Encoded authorization failure messages: the full context of a refusal, sealed under
+//! the session key ring so that only `sts:DecodeAuthorizationMessage` (through iamd)
+//! reveals it. The decoded document has the shape AWS's has: `allowed`,
+//! `explicitDeny`, `matchedStatements`, `failures` and the request `context`
+//! (principal, action, resource, condition keys).
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use policy::request::Context;
+
+use super::ring::{OpenError, Purpose};
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
+use crate::state::AppState;
+
+/// What a refusal was about.
+pub struct Refusal<'a> {
+    pub caller: &'a Caller,
+    pub action: &'a str,
+    pub resource: &'a str,
+    pub context: &'a Context,
+    pub explicit_deny: bool,
+}
+
+/// The decoded JSON document of `refusal`.
+pub fn document(refusal: &Refusal<'_>) -> String {
+    let mut out = String::with_capacity(1024);
+    out.push_str("{\"allowed\":false,\"explicitDeny\":");
+    out.push_str(if refusal.explicit_deny {
+        "true"
+    } else {
+        "false"
+    });
+    out.push_str(",\"matchedStatements\":{\"items\":[]},\"failures\":{\"items\":[]},\"context\":{\"principal\":{\"id\":");
+    json_string(&mut out, &refusal.caller.unique_id());
+    out.push_str(",\"arn\":");
+    json_string(&mut out, &refusal.caller.arn);
+    out.push_str("},\"action\":");
+    json_string(&mut out, refusal.action);
+    out.push_str(",\"resource\":");
+    json_string(&mut out, refusal.resource);
+    out.push_str(",\"conditions\":{\"items\":[");
+    for (i, (key, value)) in refusal.context.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"key\":");
+        json_string(&mut out, key);
+        out.push_str(",\"values\":{\"items\":[");
+        for (j, v) in value.values.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"value\":");
+            json_string(&mut out, v);
+            out.push('}');
+        }
+        out.push_str("]}}");
+    }
+    out.push_str("]}}}");
+    out
+}
+
+/// The encoded message of `refusal` (what follows "Encoded authorization failure
+/// message: ").
+pub async fn encode(state: &AppState, refusal: &Refusal<'_>) -> ApiResult<String> {
+    let sealed = state
+        .sessions
+        .ring
+        .seal(Purpose::AuthorizationMessage, document(refusal).as_bytes())
+        .await?;
+    Ok(B64.encode(sealed))
+}
+
+/// The document an encoded message holds; `InvalidAuthorizationMessageException` when
+/// it is not one iamd produced (or its key was retired).
+pub async fn decode(state: &AppState, encoded: &str) -> ApiResult<String> {
+    let invalid = || {
+        ApiError::new(
+            "InvalidAuthorizationMessageException",
+            "The encoded authorization message is invalid or has expired.",
+        )
+    };
+    let sealed = B64.decode(encoded.trim()).map_err(|_| invalid())?;
+    match state
+        .sessions
+        .ring
+        .open(Purpose::AuthorizationMessage, &sealed)
+        .await
+    {
+        Ok(plain) => String::from_utf8(plain).map_err(|_| invalid()),
+        Err(OpenError::Invalid) => Err(invalid()),
+        Err(OpenError::Unavailable) => Err(ApiError::service_failure(
+            "the session key ring could not be read",
+        )),
+    }
+}
+
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
