@@ -164,12 +164,15 @@ fn count(conn: &Connection, sql: &str, account_id: &str) -> StoreResult<usize> {
     Ok(n.max(0) as usize)
 }
 
+/// A `web_identity_keys` row: kid, algorithm, creation, sealed PKCS#8.
+type KeyRow = (String, String, i64, Vec<u8>);
+
 fn key_context(kid: &str) -> Vec<u8> {
     format!("web-identity-key:{kid}").into_bytes()
 }
 
 impl SqliteStore {
-    fn open_key(&self, row: (String, String, i64, Vec<u8>)) -> StoreResult<WebIdentityKey> {
+    fn open_key(&self, row: KeyRow) -> StoreResult<WebIdentityKey> {
         let (kid, algorithm, created, sealed) = row;
         let pkcs8 = self.key().open(&key_context(&kid), &sealed)?;
         Ok(WebIdentityKey {
@@ -591,10 +594,7 @@ impl FederationStore for SqliteStore {
     }
 }
 
-fn newest_key(
-    conn: &Connection,
-    algorithm: &str,
-) -> StoreResult<Option<(String, String, i64, Vec<u8>)>> {
+fn newest_key(conn: &Connection, algorithm: &str) -> StoreResult<Option<KeyRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT kid, algorithm, created_ms, sealed_key FROM web_identity_keys
@@ -611,17 +611,17 @@ mod tests {
     use super::*;
     use crate::secret::MasterKey;
 
-    fn store() -> (tempfile::TempDir, SqliteStore, String) {
+    fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
         let (key, _) = MasterKey::generate().unwrap();
         let store = SqliteStore::open(dir.path(), key).unwrap();
-        (dir, store, String::new())
+        (dir, store)
     }
 
     #[tokio::test]
     async fn oidc_providers_round_trip() {
         use crate::api::AccountStore;
-        let (_dir, store, _) = store();
+        let (_dir, store) = store();
         let account = store
             .create_account(None, None)
             .await
@@ -688,7 +688,7 @@ mod tests {
 
     #[tokio::test]
     async fn signing_keys_are_sealed_and_first_one_wins() {
-        let (_dir, store, _) = store();
+        let (_dir, store) = store();
         let first = WebIdentityKey {
             algorithm: "ES384".into(),
             kid: "k1".into(),
