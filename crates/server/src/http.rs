@@ -17,6 +17,14 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route(
+            "/.well-known/openid-configuration",
+            get(crate::web_identity::well_known::openid_configuration),
+        )
+        .route(
+            "/.well-known/jwks.json",
+            get(crate::web_identity::well_known::jwks),
+        )
         .route("/", get(query).post(query))
         .with_state(state)
 }

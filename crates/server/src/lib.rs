@@ -25,6 +25,7 @@ pub mod ops;
 pub mod pipeline;
 pub mod state;
 pub mod sts;
+pub mod web_identity;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,6 +46,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let state = new_state(store, config);
+    if let Ok(addr) = listener.local_addr() {
+        state.web_identity.issuer.listening_on(addr);
+    }
     let flusher = {
         let state = state.clone();
         tokio::spawn(async move {

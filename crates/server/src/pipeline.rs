@@ -159,6 +159,10 @@ async fn run(
     trace.action = params.action().map(str::to_owned);
     if params.version() == Some(STS_VERSION) {
         trace.service = Some(Service::Sts);
+        // Callers without credentials yet: no signature to verify (see ops/unsigned.rs).
+        if let Some(op) = params.action().and_then(crate::ops::unsigned::find) {
+            return crate::ops::unsigned::run(state, req, request_id, params, op).await;
+        }
     }
     let (service, operation) = route(&params)?;
     trace.service = Some(service);

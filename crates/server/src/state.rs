@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::last_used::LastUsed;
 use crate::sts::Sessions;
+use crate::web_identity::WebIdentity;
 
 /// Signing keys kept (one per access key, day, region and service).
 const SIGNING_KEYS: usize = 100_000;
@@ -21,6 +22,8 @@ pub struct Shared {
     pub last_used: LastUsed,
     /// Temporary credentials: the token key ring and session permissions.
     pub sessions: Sessions,
+    /// OpenID providers' keys and iamd's own token issuer.
+    pub web_identity: WebIdentity,
     pub max_body_bytes: usize,
 }
 
@@ -34,6 +37,7 @@ pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
         policies: PolicyCache::new(store.clone()),
         last_used: LastUsed::default(),
         sessions: Sessions::new(store.clone()),
+        web_identity: WebIdentity::new(config),
         max_body_bytes: config.max_body_bytes,
         store,
     })

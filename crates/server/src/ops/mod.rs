@@ -22,21 +22,29 @@ pub mod access_keys;
 pub mod account;
 pub mod attachments;
 pub mod credential_report;
+pub mod federated_trust;
 pub mod groups;
 pub mod input;
 pub mod instance_profiles;
 pub mod login_profiles;
 pub mod mfa;
+pub mod oidc_providers;
+pub mod outbound_federation;
 pub mod password_policy;
 pub mod policies;
 pub mod resources;
 pub mod roles;
+pub mod saml_providers;
 pub mod service_linked_roles;
 pub mod simulate;
 pub mod sts_assume_role;
 pub mod sts_common;
 pub mod sts_identity;
+pub mod sts_saml;
 pub mod sts_tokens;
+pub mod sts_web_identity;
+pub mod sts_web_identity_token;
+pub mod unsigned;
 pub mod user_policies;
 pub mod users;
 pub mod xml;
@@ -47,6 +55,7 @@ const STS_FAMILIES: &[fn() -> Vec<Operation>] = &[
     sts_assume_role::operations,
     sts_tokens::operations,
     sts_identity::operations,
+    sts_web_identity_token::operations,
 ];
 
 /// Every IAM family's table. A new family adds one line here.
@@ -66,6 +75,9 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     login_profiles::operations,
     password_policy::operations,
     credential_report::operations,
+    oidc_providers::operations,
+    saml_providers::operations,
+    outbound_federation::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
