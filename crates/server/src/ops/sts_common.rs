@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn packing_drops_whitespace_outside_strings_only() {
-        assert_eq!(packed_len(r#"{ "a b" : [ 1 , "x\" y" ] }"#), 17);
+        assert_eq!(packed_len(r#"{ "a b" : [ 1 , "x\" y" ] }"#), 19);
         assert_eq!(packed_len("{}"), 2);
     }
 

@@ -110,3 +110,49 @@ fn json_string(out: &mut String, s: &str) {
     }
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use policy::request::ContextValue;
+    use store::{MasterKey, SqliteStore};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn messages_round_trip_and_foreign_ones_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, _) = MasterKey::generate().unwrap();
+        let store: Arc<dyn store::Store> = Arc::new(SqliteStore::open(dir.path(), key).unwrap());
+        let config = crate::Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            max_body_bytes: 1024,
+        };
+        let state = crate::new_state(store, &config);
+        let caller = Caller::user("123456789012", "AKIAX", "AIDAX", "jane", "/");
+        let mut context = Context::new();
+        context.insert("aws:SourceIp", ContextValue::single("10.0.0.1"));
+        context.insert("aws:TagKeys", ContextValue::multi(["a\"b", "c"]));
+        let refusal = Refusal {
+            caller: &caller,
+            action: "iam:CreateUser",
+            resource: "arn:aws:iam::123456789012:user/bob",
+            context: &context,
+            explicit_deny: true,
+        };
+        let encoded = encode(&state, &refusal).await.unwrap();
+        assert!(!encoded.contains("CreateUser"));
+        let decoded = decode(&state, &encoded).await.unwrap();
+        assert_eq!(decoded, document(&refusal));
+        assert!(decoded.starts_with(r#"{"allowed":false,"explicitDeny":true,"#));
+        assert!(decoded.contains(
+            r#"{"key":"aws:tagkeys","values":{"items":[{"value":"a\"b"},{"value":"c"}]}}"#
+        ));
+        assert!(decoded
+            .contains(r#""principal":{"id":"AIDAX","arn":"arn:aws:iam::123456789012:user/jane"}"#));
+        let err = decode(&state, "bm90IG91cnM=").await.unwrap_err();
+        assert_eq!(err.code(), "InvalidAuthorizationMessageException");
+    }
+}
