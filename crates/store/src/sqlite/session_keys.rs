@@ -96,19 +96,22 @@ mod tests {
         let second = store.add_session_key(Timestamp(0)).await.unwrap();
         let keys = store.session_keys().await.unwrap();
         assert_eq!(keys.len(), 2);
-        assert!(keys.iter().any(|k| k.key_id == first.key_id && k.secret == first.secret));
+        assert!(keys
+            .iter()
+            .any(|k| k.key_id == first.key_id && k.secret == first.secret));
         assert!(keys.iter().any(|k| k.key_id == second.key_id));
 
         // The raw secret never reaches the database file.
         drop(store);
         for file in [crate::sqlite::DB_FILE, "iamd.sqlite3-wal"] {
             let raw = std::fs::read(dir.path().join(file)).unwrap_or_default();
-            assert!(!raw.windows(first.secret.len()).any(|w| w == &first.secret[..]));
+            assert!(!raw
+                .windows(first.secret.len())
+                .any(|w| w == &first.secret[..]));
         }
 
         // Reopened with the same master key: the keys open; a third key retires the rest.
-        let store =
-            SqliteStore::open(dir.path(), MasterKey::from_bytes(&bytes).unwrap()).unwrap();
+        let store = SqliteStore::open(dir.path(), MasterKey::from_bytes(&bytes).unwrap()).unwrap();
         assert_eq!(store.session_keys().await.unwrap().len(), 2);
         let third = store
             .add_session_key(Timestamp(Timestamp::now().millis() + 1_000))
