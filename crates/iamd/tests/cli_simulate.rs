@@ -106,8 +106,8 @@ fn bad_input_names_the_field_and_exits_2() {
         "CallerArn",
     );
     bad_input(
-        "wildcard-action",
-        &format!(r#"{{"PolicyInputList":["{policy}"],"ActionNames":["s3:Get*"]}}"#),
+        "wildcard-action-matching-nothing",
+        &format!(r#"{{"PolicyInputList":["{policy}"],"ActionNames":["nosuchservice:Get*"]}}"#),
         "ActionNames[0]",
     );
     bad_input("not-json", "{", "(file)");
@@ -131,4 +131,26 @@ fn explain_traces_to_stderr() {
     // The trace does not change the result printed on stdout.
     let plain = iamd(&["policy", "simulate", "--input", &input.to_string_lossy()]);
     assert_eq!(out.stdout, plain.stdout);
+}
+
+#[test]
+fn wildcard_action_names_expand_through_the_service_reference() {
+    let policy = r#"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:GetUserPolicy\",\"Resource\":\"*\"}}"#;
+    let path = write_temp(
+        "wildcard-expansion",
+        &format!(r#"{{"PolicyInputList":["{policy}"],"ActionNames":["iam:GetUser*"]}}"#),
+    );
+    let out = iamd(&["policy", "simulate", "--input", &path.to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = answer["EvaluationResults"].as_array().unwrap();
+    let decision = |name: &str| {
+        results
+            .iter()
+            .find(|r| r["EvalActionName"] == name)
+            .map(|r| r["EvalDecision"].as_str().unwrap().to_string())
+    };
+    assert_eq!(decision("iam:GetUser").as_deref(), Some("implicitDeny"));
+    assert_eq!(decision("iam:GetUserPolicy").as_deref(), Some("allowed"));
+    assert!(results.len() >= 2);
 }
