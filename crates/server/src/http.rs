@@ -36,19 +36,22 @@ async fn health() -> impl IntoResponse {
     )
 }
 
-/// A request id in the form AWS uses (a random UUID).
+/// A request id in the form AWS uses (a random version-4 UUID). Written digit by digit
+/// into one buffer: it is made for every request.
 pub fn new_request_id() -> String {
-    let b: [u8; 16] = rand::thread_rng().gen();
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-4{}-{:x}{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        8 | (b[8] & 0x3),
-        &hex[17..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut b: [u8; 16] = rand::thread_rng().gen();
+    b[6] = 0x40 | (b[6] & 0x0f);
+    b[8] = 0x80 | (b[8] & 0x3f);
+    let mut id = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            id.push('-');
+        }
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    id
 }
 
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
@@ -130,5 +133,10 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(id.matches('-').count(), 4);
         assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+        assert!(id
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+        assert_ne!(id, super::new_request_id());
     }
 }

@@ -53,13 +53,17 @@ impl ReadPool {
     }
 
     /// Runs `f` in one read transaction (a consistent snapshot across its statements).
+    ///
+    /// `BEGIN` and `COMMIT` are cached statements: reads are on every request's path, and
+    /// parsing them anew each time was a visible share of a `GetUser`.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let conn = self.take()?;
         let result = (|| {
-            let tx = conn.unchecked_transaction()?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
+            conn.prepare_cached("BEGIN")?.execute([])?;
+            let value = f(&conn);
+            let end = if value.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.prepare_cached(end)?.execute([])?;
+            value
         })();
         match &result {
             // A connection that failed mid-way may hold a broken transaction: drop it.

@@ -118,10 +118,17 @@ fn run(conn: Connection, receiver: Receiver<Job>, counters: &Counters) {
     }
 }
 
+/// Runs one of the batch's framing statements (`BEGIN`, `SAVEPOINT`, ...). They run a
+/// few times per write, so they are prepared once and cached rather than parsed anew.
+fn run_cached(conn: &Connection, sql: &str) -> StoreResult<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
 fn commit_batch(conn: &Connection, batch: Vec<Job>, counters: &Counters) {
     let mut completions: Vec<Completion> = Vec::with_capacity(batch.len());
     let outcome = (|| -> StoreResult<(bool, bool)> {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+        run_cached(conn, "BEGIN IMMEDIATE")?;
         let mut ctx = WriteCtx {
             conn,
             now: Timestamp::now(),
@@ -130,7 +137,7 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>, counters: &Counters) {
         let mut any_ok = false;
         let mut auth_changed = false;
         for job in batch {
-            conn.execute_batch("SAVEPOINT write")?;
+            run_cached(conn, "SAVEPOINT write")?;
             ctx.auth_changed = false;
             let (ok, completion) = match catch_unwind(AssertUnwindSafe(|| job(&mut ctx))) {
                 Ok(result) => result,
@@ -139,27 +146,28 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>, counters: &Counters) {
                 Err(_) => (false, Box::new(|_| {}) as Completion),
             };
             if ok {
-                conn.execute_batch("RELEASE write")?;
+                run_cached(conn, "RELEASE write")?;
                 any_ok = true;
                 auth_changed |= ctx.auth_changed;
             } else {
-                conn.execute_batch("ROLLBACK TO write; RELEASE write")?;
+                run_cached(conn, "ROLLBACK TO write")?;
+                run_cached(conn, "RELEASE write")?;
             }
             completions.push(completion);
         }
         if any_ok {
-            conn.execute(
+            run_cached(
+                conn,
                 "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'",
-                [],
             )?;
             if auth_changed {
-                conn.execute(
+                run_cached(
+                    conn,
                     "UPDATE meta SET value = value + 1 WHERE key = 'auth_epoch'",
-                    [],
                 )?;
             }
         }
-        conn.execute_batch("COMMIT")?;
+        run_cached(conn, "COMMIT")?;
         Ok((any_ok, auth_changed))
     })();
     let commit = match outcome {
