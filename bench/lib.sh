@@ -71,21 +71,27 @@ replay() {
     local name=$1 host=$2 requests=$3 duration=$4 conns=${5:-$CONNS} pid=${6:-}
     local before=0 after=0
     [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+    # wrk runs on the same cores as the server: its CPU time is recorded too.
     BENCH_REQUESTS=$requests BENCH_HOST=$host BENCH_THREADS=$THREADS BENCH_MODE=cycle \
+        /usr/bin/time -f "%U %S" -o "$OUT/$name.wrk.cpu" \
         wrk -t"$THREADS" -c"$conns" -d"$duration" --latency -s "$BENCH_DIR/replay.lua" \
         "http://$host/" >"$OUT/$name.wrk.txt" 2>&1
     [ -n "$pid" ] && after=$(cpu_ticks "$pid")
     local line
     line=$(sed -n 's/^BENCH //p' "$OUT/$name.wrk.txt")
-    python3 - "$name" "$line" "$before" "$after" "$(getconf CLK_TCK)" <<'PY' | tee -a "$OUT/results.jsonl"
+    python3 - "$name" "$line" "$before" "$after" "$(getconf CLK_TCK)" "$(tail -n 1 "$OUT/$name.wrk.cpu")" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY' | tee -a "$OUT/results.jsonl"
 import json, sys
-name, line, before, after, tck = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+name, line, before, after, tck, wrk_cpu, load = sys.argv[1:8]
+before, after, tck = int(before), int(after), int(tck)
 r = json.loads(line)
 r["name"] = name
+r["load1"] = float(load)
 ok = r["requests"] - r["status_errors"]
 r["ok_per_s"] = round(ok / (r["duration_us"] / 1e6), 1)
 if after > before and r["requests"]:
     r["server_cpu_us_per_req"] = round((after - before) / tck * 1e6 / r["requests"], 1)
+if r["requests"]:
+    r["wrk_cpu_us_per_req"] = round(sum(map(float, wrk_cpu.split())) * 1e6 / r["requests"], 1)
 print(json.dumps(r))
 PY
 }

@@ -9,15 +9,15 @@ def main():
     by_name = {r["name"]: r for r in rows}
     loads = [r["load"] for r in rows if r["name"] == "machine"]
     print(f"load averages during the run: {', '.join(loads)}\n")
-    print("| run | req/s | ok/s | p50 ms | p90 ms | p99 ms | errors (status/socket) | server CPU µs/req |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| run | req/s | ok/s | p50 ms | p90 ms | p99 ms | errors (status/socket) | server CPU µs/req | wrk CPU µs/req | load (1 min) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if "rps" not in r:
             continue
         print(
             f"| {r['name']} | {r['rps']:,.0f} | {r['ok_per_s']:,.0f} | {r['p50_us'] / 1000:.2f} | "
             f"{r['p90_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r['status_errors']}/{r['socket_errors']} | "
-            f"{r.get('server_cpu_us_per_req', '-')} |"
+            f"{r.get('server_cpu_us_per_req', '-')} | {r.get('wrk_cpu_us_per_req', '-')} | {r.get('load1', '-')} |"
         )
     print()
     for name in ("iamd_idle_rss_kib", "iamd_rss_after_load_kib", "iamd_rss_end_kib", "moto_idle_rss_kib"):
