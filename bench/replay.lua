@@ -17,18 +17,24 @@ local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local mode = os.getenv("BENCH_MODE") or "cycle"
 local done_dir = os.getenv("BENCH_DONE_DIR")
 
-local function headers(date, authorization)
-   return {
+local function headers(date, authorization, token)
+   local h = {
       ["Host"] = host,
       ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8",
       ["X-Amz-Date"] = date,
       ["Authorization"] = authorization,
    }
+   if token ~= nil and token ~= "" then
+      h["X-Amz-Security-Token"] = token
+   end
+   return h
 end
 
+-- A line is date, authorization and body, and the session token of temporary
+-- credentials when they signed it, separated by tabs.
 local function parse(line)
-   local date, authorization, body = line:match("^([^\t]+)\t([^\t]+)\t(.*)$")
-   return date, authorization, body
+   local date, authorization, body, token = line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t?(.*)$")
+   return date, authorization, body, token
 end
 
 local function count_lines()
@@ -47,10 +53,10 @@ end
 
 if single then
    for line in io.lines(path) do
-      local date, authorization, body = parse(line)
+      local date, authorization, body, token = parse(line)
       wrk.method = "POST"
       wrk.path = "/"
-      wrk.headers = headers(date, authorization)
+      wrk.headers = headers(date, authorization, token)
       wrk.body = body
    end
 else
@@ -61,8 +67,8 @@ else
       local n = 0
       for line in io.lines(path) do
          if n % nthreads == tid then
-            local date, authorization, body = parse(line)
-            reqs[#reqs + 1] = wrk.format("POST", "/", headers(date, authorization), body)
+            local date, authorization, body, token = parse(line)
+            reqs[#reqs + 1] = wrk.format("POST", "/", headers(date, authorization, token), body)
          end
          n = n + 1
       end

@@ -155,6 +155,16 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+# What ends an AccessDenied message for an authorization failure, before the encoded
+# message that only sts:DecodeAuthorizationMessage reveals.
+ENCODED_MESSAGE_MARKER = ". Encoded authorization failure message: "
+
+
+def denial_sentence(message: str) -> str:
+    """AWS's human sentence of an AccessDenied message, without the encoded message."""
+    return message.split(ENCODED_MESSAGE_MARKER, 1)[0]
+
+
 @pytest.fixture
 def make_user(iamd, root):
     """Creates a user with one inline policy (a dict or JSON text) and an access key;

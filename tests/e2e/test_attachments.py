@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, unique
+from conftest import ACCOUNT_ID, unique, denial_sentence
 
 TRUST = json.dumps({
     "Version": "2012-10-17",
@@ -18,7 +18,7 @@ POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess"
 
 def error_of(excinfo):
     e = excinfo.value.response
-    return e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]
+    return e["Error"]["Code"], denial_sentence(e["Error"]["Message"]), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def customer_policy(root, action="s3:GetObject", path="/"):

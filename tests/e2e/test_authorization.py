@@ -2,7 +2,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, unique
+from conftest import ACCOUNT_ID, unique, denial_sentence
 
 GET_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]}
 
@@ -11,7 +11,7 @@ def denial(excinfo):
     err = excinfo.value.response["Error"]
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert err["Code"] == "AccessDenied"
-    return err["Message"]
+    return denial_sentence(err["Message"])
 
 
 def test_get_only_user_reads_but_cannot_write(make_user, root):

@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, unique
+from conftest import ACCOUNT_ID, unique, denial_sentence
 
 EC2_TRUST = json.dumps({
     "Version": "2012-10-17",
@@ -15,7 +15,7 @@ EC2_TRUST = json.dumps({
 
 def error_of(excinfo):
     e = excinfo.value.response
-    return e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]
+    return e["Error"]["Code"], denial_sentence(e["Error"]["Message"]), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_create_get_list_delete(root):

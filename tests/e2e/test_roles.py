@@ -7,12 +7,12 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, unique
+from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, unique, denial_sentence
 
 
 def error_of(excinfo):
     e = excinfo.value.response
-    return e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]
+    return e["Error"]["Code"], denial_sentence(e["Error"]["Message"]), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def trust(principal):

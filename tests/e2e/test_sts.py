@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, iamd_binary, unique
+from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, iamd_binary, unique, denial_sentence
 from totp_codes import code, current_step
 
 STS_NS_ERROR = "An error occurred"
@@ -108,7 +108,7 @@ def test_assume_role_by_account_trust_needs_identity_permission(iamd, root):
     _, plain_arn, k2, s2 = user_with_key(iamd, root, None)
     err = error_of(sts_client(iamd, k2, s2).assume_role, RoleArn=role_arn, RoleSessionName="ss")
     assert err["Code"] == "AccessDenied"
-    assert err["Message"] == f"User: {plain_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+    assert denial_sentence(err["Message"]) == f"User: {plain_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
 
 
 def test_named_user_is_trusted_alone_and_wrong_principal_refused(iamd, root):
@@ -522,6 +522,76 @@ def test_sdk_assume_role_profile_with_external_id(two_accounts, tmp_path):
                 os.environ.pop(var, None)
             else:
                 os.environ[var] = value
+
+
+SEEDS_MFA_DENY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {
+            "Sid": "DenyWithoutMFA",
+            "Effect": "Deny",
+            "Action": "iam:ListUsers",
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+        },
+    ],
+}
+
+
+def test_sdk_assume_role_profile_with_mfa_serial_prompts_for_a_code(iamd, root, tmp_path):
+    import botocore.session
+
+    cond = {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "StringEquals": {"sts:ExternalId": "mfa-ext"}}
+    _, role_arn = make_role(root, trust({"AWS": ACCOUNT_ID}, cond), policy=SEEDS_MFA_DENY)
+    user, _, k, s = user_with_key(iamd, root, SEEDS_MFA_DENY)
+    serial, seed = enable_mfa(root, user)
+    # The seeds' MFA policy blocks the user's long-term keys.
+    assert error_of(iamd.client(k, s).list_users)["Code"] == "AccessDenied"
+
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile base]\n"
+        f"aws_access_key_id = {k}\naws_secret_access_key = {s}\nregion = {REGION}\n"
+        "[profile mfa]\n"
+        f"role_arn = {role_arn}\nsource_profile = base\nexternal_id = mfa-ext\nmfa_serial = {serial}\n"
+        f"role_session_name = with-mfa\nregion = {REGION}\n"
+    )
+    prompts = []
+
+    def authenticator(prompt):
+        # The SDK asks for the code of the device the profile names; answer as an
+        # authenticator app would (the next step: the enable call used the current).
+        prompts.append(prompt)
+        return code(seed, current_step() + 1)
+
+    names = ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]
+    old = {v: os.environ.get(v) for v in names}
+    try:
+        os.environ["AWS_CONFIG_FILE"] = str(config)
+        os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+        os.environ["AWS_ENDPOINT_URL"] = iamd.endpoint
+        for var in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]:
+            os.environ.pop(var, None)
+        core = botocore.session.Session(profile="mfa")
+        core.get_component("credential_provider").get_provider("assume-role")._prompter = authenticator
+        session = boto3.Session(botocore_session=core)
+        ident = session.client("sts").get_caller_identity()
+        assert ident["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_arn.rsplit('/', 1)[1]}/with-mfa"
+        assert len(prompts) == 1 and serial in prompts[0]
+        # The role session carries aws:MultiFactorAuthPresent: the seeds' deny does not
+        # apply to it.
+        assert session.client("iam").list_users()["Users"] is not None
+    finally:
+        for var, value in old.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+    # Without a code the same profile's role refuses: the trust requires MFA.
+    err = error_of(sts_client(iamd, k, s).assume_role, RoleArn=role_arn, RoleSessionName="no-mfa", ExternalId="mfa-ext")
+    assert err["Code"] == "AccessDenied"
 
 
 def test_aws_cli_assume_role_and_use_the_session(iamd, root):

@@ -177,6 +177,29 @@ pub fn authorize(
     resource_arn: &str,
     context: Context,
 ) -> ApiResult<Outcome> {
+    decide(caller, permissions, action, resource_arn, context)
+        .map_err(|denial| ApiError::access_denied(denial.sentence))
+}
+
+/// A refusal with what it was about, for an encoded authorization failure message.
+#[derive(Debug)]
+pub struct Denial {
+    /// AWS's sentence: "User: ... is not authorized to perform: ... on resource: ...".
+    pub sentence: String,
+    pub explicit_deny: bool,
+    /// The `Deny` statements that matched (their `Sid`, else their policy and position).
+    pub matched_statements: Vec<String>,
+    pub request: Request,
+}
+
+/// [`authorize`], keeping the request of a refusal.
+pub fn decide(
+    caller: &Caller,
+    permissions: &Permissions,
+    action: &str,
+    resource_arn: &str,
+    context: Context,
+) -> Result<Outcome, Box<Denial>> {
     if caller.is_root() && !permissions.restricts_root {
         return Ok(Outcome::Allowed);
     }
@@ -201,8 +224,22 @@ pub fn authorize(
     let reason = decision
         .denial_reason(action)
         .unwrap_or_else(|| format!("because no identity-based policy allows the {action} action"));
-    Err(ApiError::access_denied(format!(
-        "User: {} is not authorized to perform: {action} on resource: {resource_arn} {reason}",
-        caller.arn
-    )))
+    let matched_statements = decision
+        .matched
+        .iter()
+        .map(|m| match m.sid {
+            Some(sid) => sid.to_owned(),
+            None => format!("{}#{}", m.policy_id, m.statement_index),
+        })
+        .collect();
+    let explicit_deny = decision.outcome == Outcome::ExplicitDeny;
+    Err(Box::new(Denial {
+        sentence: format!(
+            "User: {} is not authorized to perform: {action} on resource: {resource_arn} {reason}",
+            caller.arn
+        ),
+        explicit_deny,
+        matched_statements,
+        request,
+    }))
 }

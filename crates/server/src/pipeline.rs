@@ -7,7 +7,6 @@ use std::time::SystemTime;
 use awsquery::{Limits, Params};
 
 use crate::authn::{authenticate, Authenticated};
-use crate::authz::authorize;
 use crate::context::{self, RequestEnv};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::{iam_operations, sts_operations, Authorization, Call, Operation};
@@ -216,7 +215,16 @@ async fn run(
         &call.params,
     );
     let action = format!("{}:{}", service.signing_name(), operation.name);
-    authorize(&call.caller, &permissions, &action, &target.arn, context)?;
+    // A refusal ends with the encoded authorization failure message.
+    crate::sts::authorization_message::authorize(
+        state,
+        &call.caller,
+        &permissions,
+        &action,
+        &target.arn,
+        context,
+    )
+    .await?;
     trace.decision = Some("allowed");
     (operation.handler)(&call, &target).await
 }

@@ -8,17 +8,20 @@
 //! must allow `sts:AssumeRole`. Across accounts both sides must allow. A `Service`
 //! principal never matches a user. Session tags need `sts:TagSession` and a source
 //! identity `sts:SetSourceIdentity`, decided the same way.
-use policy::compile::CompiledPolicy;
-use policy::decision::PolicyKind;
+use std::sync::Arc;
+
+use policy::decision::{Outcome, PolicyKind};
 use policy::eval::{evaluate, PolicySet};
 use policy::request::{Context, ContextValue, Request, Resource};
-use store::{ErrorKind, Role, Tag};
+use store::{Role, Tag};
 
 use super::sts_common::{self, MIN_DURATION_SECONDS};
 use super::{Authorization, Call, Operation, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::CallerKind;
 use crate::operation;
+use crate::sts::authorization_message::{self, Refusal};
+use crate::sts::trust::TrustedRole;
 use crate::sts::{issue_session, SessionKind, SessionSpec};
 
 pub fn operations() -> Vec<Operation> {
@@ -47,56 +50,76 @@ fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
     (store::ids::is_account_id(account) && !name.is_empty()).then_some((account, name))
 }
 
-fn refusal(call: &Call, action: &str, role_arn: &str) -> ApiError {
-    ApiError::access_denied(format!(
+/// AWS's refusal of `action` on the role, ending with the encoded authorization
+/// failure message of the request.
+async fn refusal(
+    call: &Call,
+    action: &str,
+    role_arn: &str,
+    context: &Context,
+    explicit_deny: bool,
+) -> ApiError {
+    let sentence = format!(
         "User: {} is not authorized to perform: {action} on resource: {role_arn}",
         call.caller.arn
-    ))
+    );
+    let refusal = Refusal {
+        caller: &call.caller,
+        action,
+        resource: role_arn,
+        context,
+        explicit_deny,
+        matched_statements: &[],
+    };
+    authorization_message::refuse(&call.state, &sentence, &refusal).await
 }
 
-/// The role `RoleArn` names, when it exists with exactly that ARN. A missing role is
-/// refused as an untrusting one: AssumeRole does not reveal which roles exist.
-async fn find_role(call: &Call, role_arn: &str) -> ApiResult<Option<Role>> {
+/// The role `RoleArn` names, when it exists with exactly that ARN, with its compiled
+/// trust policy (from memory while the auth epoch stands). A missing role is refused
+/// as an untrusting one: AssumeRole does not reveal which roles exist.
+async fn find_role(call: &Call, role_arn: &str) -> ApiResult<Option<Arc<TrustedRole>>> {
     let Some((account, name)) = parse_role_arn(role_arn) else {
         return Err(ApiError::validation(format!("{role_arn} is invalid")));
     };
-    match call.store().get_role(account, name).await {
-        Ok(role) if role.arn() == role_arn => Ok(Some(role)),
-        Ok(_) => Ok(None),
-        Err(e) if e.kind == ErrorKind::NoSuchEntity => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    call.state
+        .sessions
+        .trust
+        .role(role_arn, account, name)
+        .await
 }
 
-/// Whether the trust policy and the caller's policies allow `action` on `role`.
+/// Whether the caller's policies and the trust policy (together in `set`) allow
+/// `action` on `role`; a refusal says whether a statement denied explicitly.
 fn trusted(
     call: &Call,
-    caller_policies: &PolicySet,
-    trust: &CompiledPolicy,
+    set: &PolicySet,
     role: &Role,
+    role_arn: &str,
     action: &str,
     context: &Context,
-) -> bool {
-    let mut set = caller_policies.clone();
-    set.resource = Some(trust.clone());
+) -> Result<(), bool> {
     let request = Request {
         principal: call.caller.principal(),
         action: action.to_owned(),
         resource: Resource {
-            arn: role.arn(),
+            arn: role_arn.to_owned(),
             account: Some(role.account_id.clone()),
         },
         context: context.clone(),
     };
-    let decision = evaluate(&request, &set);
+    let decision = evaluate(&request, set);
     // Unlike other resource-based policies, the trust policy is not optional: it must
     // itself name the caller (directly, or through its account, in which case the
     // caller's identity-based policies must allow as well, which the engine checks).
-    decision.is_allowed()
-        && decision
-            .matched
-            .iter()
-            .any(|m| m.kind == PolicyKind::ResourceBased)
+    let named = decision
+        .matched
+        .iter()
+        .any(|m| m.kind == PolicyKind::ResourceBased);
+    if decision.is_allowed() && named {
+        Ok(())
+    } else {
+        Err(decision.outcome == Outcome::ExplicitDeny)
+    }
 }
 
 /// Tags passed on by the calling session (its transitive ones), then the request's.
@@ -205,19 +228,27 @@ async fn assume_role(call: &Call, _target: &Target) -> ApiResult<String> {
         );
     }
 
-    let Some(role) = find_role(call, role_arn).await? else {
-        return Err(refusal(call, "sts:AssumeRole", role_arn));
+    let Some(trusted_role) = find_role(call, role_arn).await? else {
+        return Err(refusal(call, "sts:AssumeRole", role_arn, &context, false).await);
     };
-    let trust = CompiledPolicy::from_text(&role.assume_role_policy, "trust", "resource")
-        .map_err(|e| ApiError::service_failure(&format!("stored trust policy: {e}")))?;
+    let role = &trusted_role.role;
+    let set = call.state.sessions.trust.decision_set(
+        &call.caller.access_key_id,
+        &permissions,
+        role_arn,
+        &trusted_role,
+    );
     let checks: [(&str, bool); 3] = [
         ("sts:AssumeRole", true),
         ("sts:TagSession", !requested_tags.is_empty()),
         ("sts:SetSourceIdentity", requested_source.is_some()),
     ];
     for (action, needed) in checks {
-        if needed && !trusted(call, &permissions.policies, &trust, &role, action, &context) {
-            return Err(refusal(call, action, role_arn));
+        if !needed {
+            continue;
+        }
+        if let Err(explicit_deny) = trusted(call, &set, role, role_arn, action, &context) {
+            return Err(refusal(call, action, role_arn, &context, explicit_deny).await);
         }
     }
 
@@ -249,7 +280,7 @@ async fn assume_role(call: &Call, _target: &Target) -> ApiResult<String> {
         source_identity: source_identity.clone(),
         mfa_authenticated_at: mfa_at,
         chained,
-        ..SessionSpec::role(&role, session_name, duration)
+        ..SessionSpec::role(role, session_name, duration)
     };
     let credentials = issue_session(&call.state, spec).await?;
     let assumed_role_id = format!("{}:{session_name}", role.role_id);

@@ -13,10 +13,10 @@ use serde_json::{Map, Value};
 use store::Timestamp;
 
 use super::{Authorization, Call, Operation, Target};
-use crate::authz::authorize;
 use crate::context;
 use crate::error::{ApiError, ApiResult};
 use crate::operation;
+use crate::sts::authorization_message;
 
 pub fn operations() -> Vec<Operation> {
     vec![operation!(
@@ -70,13 +70,15 @@ async fn get_web_identity_token(call: &Call, target: &Target) -> ApiResult<Strin
         "sts:SigningAlgorithm",
         ContextValue::single(algorithm_name.to_owned()),
     );
-    authorize(
+    authorization_message::authorize(
+        state,
         &call.caller,
         &permissions,
         "sts:GetWebIdentityToken",
         &target.arn,
         ctx,
-    )?;
+    )
+    .await?;
 
     let algorithm = SigningAlgorithm::from_name(algorithm_name).ok_or_else(|| {
         ApiError::validation(format!(

@@ -5,12 +5,17 @@
 //! (principal, action, resource, condition keys).
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use policy::decision::Outcome;
 use policy::request::Context;
 
 use super::ring::{OpenError, Purpose};
+use crate::authz::{decide, Permissions};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
 use crate::state::AppState;
+
+/// What precedes the encoded message at the end of an `AccessDenied` message.
+pub const MARKER: &str = "Encoded authorization failure message: ";
 
 /// What a refusal was about.
 pub struct Refusal<'a> {
@@ -19,6 +24,8 @@ pub struct Refusal<'a> {
     pub resource: &'a str,
     pub context: &'a Context,
     pub explicit_deny: bool,
+    /// The `Deny` statements that matched (their ids), for an explicit deny.
+    pub matched_statements: &'a [String],
 }
 
 /// The decoded JSON document of `refusal`.
@@ -30,7 +37,16 @@ pub fn document(refusal: &Refusal<'_>) -> String {
     } else {
         "false"
     });
-    out.push_str(",\"matchedStatements\":{\"items\":[]},\"failures\":{\"items\":[]},\"context\":{\"principal\":{\"id\":");
+    out.push_str(",\"matchedStatements\":{\"items\":[");
+    for (i, id) in refusal.matched_statements.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"statementId\":");
+        json_string(&mut out, id);
+        out.push_str(",\"effect\":\"DENY\"}");
+    }
+    out.push_str("]},\"failures\":{\"items\":[]},\"context\":{\"principal\":{\"id\":");
     json_string(&mut out, &refusal.caller.unique_id());
     out.push_str(",\"arn\":");
     json_string(&mut out, &refusal.caller.arn);
@@ -69,6 +85,43 @@ pub async fn encode(state: &AppState, refusal: &Refusal<'_>) -> ApiResult<String
         .seal(Purpose::AuthorizationMessage, document(refusal).as_bytes())
         .await?;
     Ok(B64.encode(sealed))
+}
+
+/// An `AccessDenied` worded `sentence`, ending with the encoded message of `refusal`
+/// as AWS's services end theirs. Should sealing fail, the sentence alone is answered.
+pub async fn refuse(state: &AppState, sentence: &str, refusal: &Refusal<'_>) -> ApiError {
+    match encode(state, refusal).await {
+        Ok(encoded) => ApiError::access_denied(format!("{sentence}. {MARKER}{encoded}")),
+        Err(e) => {
+            tracing::warn!(error = %e.message(), "authorization message not encoded");
+            ApiError::access_denied(sentence.to_owned())
+        }
+    }
+}
+
+/// [`crate::authz::authorize`] whose refusal carries the encoded message.
+pub async fn authorize(
+    state: &AppState,
+    caller: &Caller,
+    permissions: &Permissions,
+    action: &str,
+    resource_arn: &str,
+    context: Context,
+) -> ApiResult<Outcome> {
+    match decide(caller, permissions, action, resource_arn, context) {
+        Ok(outcome) => Ok(outcome),
+        Err(denial) => {
+            let refusal = Refusal {
+                caller,
+                action,
+                resource: resource_arn,
+                context: &denial.request.context,
+                explicit_deny: denial.explicit_deny,
+                matched_statements: &denial.matched_statements,
+            };
+            Err(refuse(state, &denial.sentence, &refusal).await)
+        }
+    }
 }
 
 /// The document an encoded message holds; `InvalidAuthorizationMessageException` when
@@ -141,12 +194,15 @@ mod tests {
             resource: "arn:aws:iam::123456789012:user/bob",
             context: &context,
             explicit_deny: true,
+            matched_statements: &["DenyAll".to_owned()],
         };
         let encoded = encode(&state, &refusal).await.unwrap();
         assert!(!encoded.contains("CreateUser"));
         let decoded = decode(&state, &encoded).await.unwrap();
         assert_eq!(decoded, document(&refusal));
-        assert!(decoded.starts_with(r#"{"allowed":false,"explicitDeny":true,"#));
+        assert!(decoded.starts_with(
+            r#"{"allowed":false,"explicitDeny":true,"matchedStatements":{"items":[{"statementId":"DenyAll","effect":"DENY"}]},"#
+        ));
         assert!(decoded.contains(
             r#"{"key":"aws:tagkeys","values":{"items":[{"value":"a\"b"},{"value":"c"}]}}"#
         ));

@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod restrictions;
 pub mod ring;
 pub mod root_tasks;
+pub mod trust;
 pub mod verify;
 
 pub use claims::{SessionClaims, SessionKind};
@@ -32,6 +33,8 @@ pub const CLOCK_OFFSET_ENV: &str = "IAMD_TEST_SESSION_CLOCK_OFFSET_SECONDS";
 pub struct Sessions {
     pub ring: ring::KeyRing,
     pub permissions: permissions::SessionPermissionsCache,
+    /// Roles and trust policies for `AssumeRole`.
+    pub trust: trust::TrustCache,
     clock_offset_ms: i64,
 }
 
@@ -43,7 +46,8 @@ impl Sessions {
             .map_or(0, |s| s.saturating_mul(1000));
         Sessions {
             ring: ring::KeyRing::new(store.clone()),
-            permissions: permissions::SessionPermissionsCache::new(store),
+            permissions: permissions::SessionPermissionsCache::new(store.clone()),
+            trust: trust::TrustCache::new(store),
             clock_offset_ms,
         }
     }
