@@ -341,3 +341,82 @@ def test_get_web_identity_token(iamd, root, sts, make_user):
     assert error_of(root.get_outbound_web_identity_federation_info)["Code"] == "FeatureDisabled"
     err = error_of(user_sts.get_web_identity_token, Audience=["https://api.example.com"], SigningAlgorithm="ES384")
     assert err["Code"] == "OutboundWebIdentityFederationDisabledException"
+
+
+# --- session tags from the token ---------------------------------------------------
+
+TAGS_CLAIM = "https://aws.amazon.com/tags"
+
+
+def tagged_web_role(root, provider_arn, provider, tag_session=True):
+    """A role the provider's `alice` may assume (with sts:TagSession when asked), whose
+    policy allows iam:GetRole only to sessions tagged Project=Pegasus, and
+    sts:AssumeRole of any role."""
+    actions = ["sts:AssumeRoleWithWebIdentity"] + (["sts:TagSession"] if tag_session else [])
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": actions,
+            "Condition": {"StringEquals": {f"{provider}:aud": "app", f"{provider}:sub": "alice"}},
+        }],
+    }
+    name = unique("webtag")
+    role = root.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    root.put_role_policy(RoleName=name, PolicyName="tagged", PolicyDocument=json.dumps(PEGASUS_ONLY))
+    return role
+
+
+PEGASUS_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/Project": "Pegasus"}}},
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+    ],
+}
+
+
+def session_clients(iamd, creds):
+    kw = dict(endpoint_url=iamd.endpoint, region_name=REGION,
+              aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+              aws_session_token=creds["SessionToken"])
+    return boto3.client("iam", **kw), boto3.client("sts", **kw)
+
+
+def test_token_tags_claim_becomes_session_tags(iamd, root, sts, idp, provider_arn):
+    role = tagged_web_role(root, provider_arn, idp.provider)
+    tags = {"principal_tags": {"Project": ["Pegasus"], "Team": ["web"]}, "transitive_tag_keys": ["Project"]}
+    token = idp.token(sub="alice", aud="app", **{TAGS_CLAIM: tags})
+    out = sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="tagged", WebIdentityToken=token)
+    iam, session_sts = session_clients(iamd, out["Credentials"])
+    # aws:PrincipalTag/Project of the session comes from the token.
+    assert iam.get_role(RoleName=role["RoleName"])["Role"]["Arn"] == role["Arn"]
+
+    # Project is transitive: a role chained from this session keeps it.
+    chained_trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ACCOUNT_ID}, "Action": "sts:AssumeRole"}]}
+    chained = unique("chained")
+    chained_arn = root.create_role(RoleName=chained, AssumeRolePolicyDocument=json.dumps(chained_trust))["Role"]["Arn"]
+    root.put_role_policy(RoleName=chained, PolicyName="tagged", PolicyDocument=json.dumps(PEGASUS_ONLY))
+    again = session_sts.assume_role(RoleArn=chained_arn, RoleSessionName="chained")["Credentials"]
+    assert session_clients(iamd, again)[0].get_role(RoleName=chained)["Role"]["Arn"] == chained_arn
+
+    # Another value of the tag: the role's condition no longer holds.
+    other = idp.token(sub="alice", aud="app", **{TAGS_CLAIM: {"principal_tags": {"Project": ["Other"]}}})
+    out = sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="other", WebIdentityToken=other)
+    assert error_of(session_clients(iamd, out["Credentials"])[0].get_role, RoleName=role["RoleName"])["Code"] == "AccessDenied"
+
+
+def test_token_tags_need_tag_session_in_the_trust_policy(root, sts, idp, provider_arn):
+    role = tagged_web_role(root, provider_arn, idp.provider, tag_session=False)
+    plain = idp.token(sub="alice", aud="app")
+    assert sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="plain", WebIdentityToken=plain)["Credentials"]
+    tagged = idp.token(sub="alice", aud="app", **{TAGS_CLAIM: {"principal_tags": {"Project": ["Pegasus"]}}})
+    err = error_of(sts.assume_role_with_web_identity, RoleArn=role["Arn"], RoleSessionName="tagged", WebIdentityToken=tagged)
+    assert err["Code"] == "AccessDenied"
+    # A transitive key that is not one of the tags makes the token invalid.
+    stray = idp.token(sub="alice", aud="app", **{TAGS_CLAIM: {"principal_tags": {"A": ["x"]}, "transitive_tag_keys": ["B"]}})
+    err = error_of(sts.assume_role_with_web_identity, RoleArn=role["Arn"], RoleSessionName="stray", WebIdentityToken=stray)
+    assert err["Code"] == "InvalidIdentityToken"

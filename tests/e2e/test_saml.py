@@ -7,11 +7,12 @@ import copy
 import hashlib
 import json
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from lxml import etree
 
-from conftest import ACCOUNT_ID, unique
+from conftest import ACCOUNT_ID, REGION, unique
 from saml_idp import SAML, Idp, encode
 
 
@@ -193,3 +194,63 @@ def test_role_must_be_granted_and_trusted(sts, root, idp, provider):
     missing = f"arn:aws:iam::{ACCOUNT_ID}:saml-provider/{unique('none')}"
     err = refused(sts, role, missing, idp.response(idp.assertion([(role["Arn"], missing)])))
     assert err["Code"] == "InvalidIdentityToken"
+
+
+# --- session tags from the assertion -------------------------------------------------
+
+PRINCIPAL_TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+TRANSITIVE_TAG_KEYS = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+
+
+def tagged_saml_role(root, provider_arn, tag_session=True):
+    """A role the provider's alice may assume (with sts:TagSession when asked), allowed
+    iam:GetRole only when its session is tagged Department=Engineering."""
+    actions = ["sts:AssumeRoleWithSAML"] + (["sts:TagSession"] if tag_session else [])
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": actions,
+            "Condition": {"StringEquals": {"saml:aud": "https://signin.aws.amazon.com/saml"}},
+        }],
+    }
+    name = unique("samltag")
+    role = root.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/Department": "Engineering"}}}]}
+    root.put_role_policy(RoleName=name, PolicyName="tagged", PolicyDocument=json.dumps(policy))
+    return role
+
+
+def iam_of(iamd, creds):
+    return boto3.client("iam", endpoint_url=iamd.endpoint, region_name=REGION,
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"])
+
+
+def test_principal_tag_attributes_become_session_tags(iamd, sts, root, idp, provider):
+    _, provider_arn = provider
+    role = tagged_saml_role(root, provider_arn)
+    tags = [(PRINCIPAL_TAG + "Department", ["Engineering"]), (PRINCIPAL_TAG + "CostCenter", ["123"]),
+            (TRANSITIVE_TAG_KEYS, ["Department"])]
+    assertion = idp.assertion([(role["Arn"], provider_arn)], extra_attributes=tags)
+    out = sts.assume_role_with_saml(RoleArn=role["Arn"], PrincipalArn=provider_arn, SAMLAssertion=idp.response(assertion))
+    assert iam_of(iamd, out["Credentials"]).get_role(RoleName=role["RoleName"])["Role"]["Arn"] == role["Arn"]
+
+    # Another department: the role's condition on the principal tag fails.
+    other = idp.assertion([(role["Arn"], provider_arn)], extra_attributes=[(PRINCIPAL_TAG + "Department", ["Sales"])])
+    out = sts.assume_role_with_saml(RoleArn=role["Arn"], PrincipalArn=provider_arn, SAMLAssertion=idp.response(other))
+    err = error_of(iam_of(iamd, out["Credentials"]).get_role, RoleName=role["RoleName"])
+    assert err["Code"] == "AccessDenied"
+
+
+def test_principal_tags_need_tag_session_in_the_trust_policy(sts, root, idp, provider):
+    _, provider_arn = provider
+    role = tagged_saml_role(root, provider_arn, tag_session=False)
+    plain = idp.assertion([(role["Arn"], provider_arn)])
+    assert sts.assume_role_with_saml(RoleArn=role["Arn"], PrincipalArn=provider_arn, SAMLAssertion=idp.response(plain))
+    tagged = idp.assertion([(role["Arn"], provider_arn)], extra_attributes=[(PRINCIPAL_TAG + "Department", ["Engineering"])])
+    err = error_of(sts.assume_role_with_saml, RoleArn=role["Arn"], PrincipalArn=provider_arn, SAMLAssertion=idp.response(tagged))
+    assert err["Code"] == "AccessDenied"

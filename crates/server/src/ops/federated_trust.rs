@@ -8,6 +8,7 @@ use policy::request::{Context, ContextValue, Principal, PrincipalKind, Request, 
 use policy::validate::{validate_policy, PolicyKind};
 use store::{ErrorKind, Role, Timestamp};
 
+use super::federated_tags::SessionTags;
 use super::unsigned::UnsignedCall;
 use crate::error::{ApiError, ApiResult};
 use crate::sts::{issue_session, Credentials, SessionSpec};
@@ -30,6 +31,8 @@ pub struct FederatedRequest<'a> {
     /// The provider's condition keys (`HOST/PATH:sub`, `saml:aud`, ...).
     pub claims: Vec<(String, Vec<String>)>,
     pub source_identity: Option<String>,
+    /// Session tags the provider passed; the trust policy must allow `sts:TagSession`.
+    pub session_tags: SessionTags,
 }
 
 /// The session granted.
@@ -58,8 +61,9 @@ fn parse_role_arn(arn: &str) -> ApiResult<(&str, &str)> {
     Ok((account, name))
 }
 
-/// Whether the role's trust policy lets the provider's callers assume it.
-fn trusted(call: &UnsignedCall, req: &FederatedRequest<'_>, role: &Role) -> bool {
+/// Whether the role's trust policy lets the provider's callers perform `action`
+/// (the federation action itself, or `sts:TagSession` for the session tags).
+fn trusted(call: &UnsignedCall, req: &FederatedRequest<'_>, role: &Role, action: &str) -> bool {
     let Ok(policy) = CompiledPolicy::from_text(&role.assume_role_policy, role.arn(), "Resource")
     else {
         return false;
@@ -94,6 +98,25 @@ fn trusted(call: &UnsignedCall, req: &FederatedRequest<'_>, role: &Role) -> bool
     if let Some(source) = &req.source_identity {
         context.insert("sts:SourceIdentity", ContextValue::single(source.clone()));
     }
+    let tags = &req.session_tags;
+    for tag in &tags.tags {
+        context.insert(
+            &format!("aws:RequestTag/{}", tag.key),
+            ContextValue::single(tag.value.clone()),
+        );
+    }
+    if !tags.tags.is_empty() {
+        context.insert(
+            "aws:TagKeys",
+            ContextValue::multi(tags.tags.iter().map(|t| t.key.clone())),
+        );
+    }
+    if !tags.transitive_keys.is_empty() {
+        context.insert(
+            "sts:TransitiveTagKeys",
+            ContextValue::multi(tags.transitive_keys.iter().cloned()),
+        );
+    }
     for (key, values) in &req.claims {
         let value = match values.as_slice() {
             [one] => ContextValue::single(one.clone()),
@@ -110,7 +133,7 @@ fn trusted(call: &UnsignedCall, req: &FederatedRequest<'_>, role: &Role) -> bool
             service_linked_role: false,
             in_management_account: false,
         },
-        action: req.action.to_owned(),
+        action: action.to_owned(),
         resource: Resource {
             arn: role.arn(),
             account: Some(role.account_id.clone()),
@@ -170,7 +193,10 @@ pub async fn assume(call: &UnsignedCall, req: FederatedRequest<'_>) -> ApiResult
         Err(e) if e.kind == ErrorKind::NoSuchEntity => return Err(not_authorized(req.action)),
         Err(e) => return Err(e.into()),
     };
-    if !trusted(call, &req, &role) {
+    if !trusted(call, &req, &role, req.action) {
+        return Err(not_authorized(req.action));
+    }
+    if !req.session_tags.is_empty() && !trusted(call, &req, &role, "sts:TagSession") {
         return Err(not_authorized(req.action));
     }
     let duration = match call.params.get("DurationSeconds") {
@@ -193,6 +219,8 @@ pub async fn assume(call: &UnsignedCall, req: FederatedRequest<'_>) -> ApiResult
     spec.source_identity = req.source_identity;
     spec.federated_provider = Some(req.provider_arn);
     spec.extra_context = req.claims;
+    spec.tags = req.session_tags.tags;
+    spec.transitive_tag_keys = req.session_tags.transitive_keys;
     let credentials = issue_session(&call.state, spec).await?;
     Ok(Granted {
         credentials,

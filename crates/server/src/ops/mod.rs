@@ -22,6 +22,7 @@ pub mod access_keys;
 pub mod account;
 pub mod attachments;
 pub mod credential_report;
+pub mod federated_tags;
 pub mod federated_trust;
 pub mod groups;
 pub mod input;

@@ -12,6 +12,7 @@ use federation::saml::response::{decode, verify_response, SamlError};
 use federation::xml::dsig::DsigError;
 use store::{ErrorKind, Timestamp};
 
+use super::federated_tags;
 use super::federated_trust::{assume, assumed_role_user, not_authorized, FederatedRequest};
 use super::unsigned::UnsignedCall;
 use crate::error::{ApiError, ApiResult};
@@ -122,6 +123,8 @@ pub async fn assume_role(call: &UnsignedCall) -> ApiResult<String> {
         ),
         ("saml:namequalifier".to_owned(), vec![qualifier.clone()]),
     ];
+    let session_tags = federated_tags::from_saml(&assertion.principal_tags, &assertion.attributes)
+        .map_err(invalid_token)?;
     let granted = assume(
         call,
         FederatedRequest {
@@ -131,6 +134,7 @@ pub async fn assume_role(call: &UnsignedCall) -> ApiResult<String> {
             provider_arn: principal_arn.to_owned(),
             claims,
             source_identity: assertion.source_identity.clone(),
+            session_tags,
         },
     )
     .await?;

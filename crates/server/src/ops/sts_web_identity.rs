@@ -11,6 +11,7 @@ use federation::jwt::{JwtError, Token};
 use federation::oidc::{check_claims, provider_id, ClaimError};
 use store::{oidc_provider_arn, ErrorKind, Timestamp};
 
+use super::federated_tags;
 use super::federated_trust::{assume, assumed_role_user, FederatedRequest};
 use super::unsigned::UnsignedCall;
 use crate::error::{ApiError, ApiResult};
@@ -125,6 +126,7 @@ pub async fn assume_role(call: &UnsignedCall) -> ApiResult<String> {
     if !identity.amr.is_empty() {
         claims.push((format!("{provider}:amr"), identity.amr.clone()));
     }
+    let session_tags = federated_tags::from_web_identity(&token.claims).map_err(invalid_token)?;
     let granted = assume(
         call,
         FederatedRequest {
@@ -134,6 +136,7 @@ pub async fn assume_role(call: &UnsignedCall) -> ApiResult<String> {
             provider_arn,
             claims,
             source_identity: None,
+            session_tags,
         },
     )
     .await?;
