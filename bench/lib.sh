@@ -22,6 +22,12 @@ free_port() {
 # Resident set size of a process, in KiB.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
+# The resident set split into heap (anonymous) and mapped files (SQLite's mmap of the
+# database: page cache the kernel can reclaim), as JSON fields in KiB.
+rss_split() {
+    awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {printf "\"anon_kib\": %d, \"file_kib\": %d", a, f}' "/proc/$1/status"
+}
+
 # CPU time (user+system) of a process, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

@@ -20,12 +20,17 @@ def main():
             f"{r.get('server_cpu_us_per_req', '-')} | {r.get('wrk_cpu_us_per_req', '-')} | {r.get('load1', '-')} |"
         )
     print()
+    def split(r):
+        if "anon_kib" not in r:
+            return ""
+        return f" (heap {r['anon_kib'] / 1024:.1f} MiB, mapped database {r['file_kib'] / 1024:.1f} MiB)"
+
     for name in ("iamd_idle_rss_kib", "iamd_rss_after_load_kib", "iamd_rss_end_kib", "moto_idle_rss_kib"):
         if name in by_name:
-            print(f"- {name}: {by_name[name]['value'] / 1024:.1f} MiB")
+            print(f"- {name}: {by_name[name]['value'] / 1024:.1f} MiB{split(by_name[name])}")
     for r in rows:
         if r["name"].startswith("users_"):
-            print(f"- {r['name']}: {r['value']} users in the store, RSS {r['rss_kib'] / 1024:.1f} MiB")
+            print(f"- {r['name']}: {r['value']} users in the store, RSS {r['rss_kib'] / 1024:.1f} MiB{split(r)}")
     for r in rows:
         if r["name"].startswith("load_") and r.get("wrk"):
             n = r["wrk"]["requests"]

@@ -4,7 +4,8 @@
 #   bench/run.sh                      # everything; results in $OUT (default bench/out/<time>)
 #   SIZES="1000 100000" bench/run.sh  # stop the GetUser scaling at 100k users
 #
-# Knobs (environment): THREADS, CONNS (wrk -t/-c), DURATION (each read run), WRITE_DURATION,
+# Knobs (environment): THREADS, CONNS (wrk -t/-c), DURATION (each read run), LAT_CONNS and
+# LAT_DURATION (the low-concurrency latency run), WRITE_DURATION,
 # WRITE_COUNT (pre-signed CreateUser requests for the write run), SIZES, MOTO=0 to skip
 # moto, BUILD=0 to use an existing binary.
 set -euo pipefail
@@ -14,6 +15,8 @@ DURATION="${DURATION:-20s}"
 WRITE_DURATION="${WRITE_DURATION:-10s}"
 WRITE_COUNT="${WRITE_COUNT:-200000}"
 SIZES="${SIZES:-1000 100000 1000000}"
+LAT_CONNS="${LAT_CONNS:-4}"
+LAT_DURATION="${LAT_DURATION:-10s}"
 MOTO="${MOTO:-1}"
 OUT="${OUT:-$BENCH_DIR/out/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
@@ -43,7 +46,7 @@ machine
 log "iamd: $IAMD_BIN, data in $DATA"
 start_iamd "$DATA" "$OUT/iamd.log"
 sleep 2
-echo "{\"name\": \"iamd_idle_rss_kib\", \"value\": $(rss_kib "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
+echo "{\"name\": \"iamd_idle_rss_kib\", \"value\": $(rss_kib "$IAMD_PID"), $(rss_split "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
 
 read -r KEY SECRET < <(python3 "$BENCH_DIR/setup.py" --endpoint "http://$IAMD_HOST" --key "$ROOT_KEY" --secret "$ROOT_SECRET")
 log "caller key $KEY"
@@ -53,20 +56,22 @@ loaded=0
 for size in $SIZES; do
     load_users "$IAMD_HOST" "$KEY" "$SECRET" "$loaded" "$size"
     loaded=$size
-    echo "{\"name\": \"users_$size\", \"value\": $(count_users "$DATA"), \"rss_kib\": $(rss_kib "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
+    echo "{\"name\": \"users_$size\", \"value\": $(count_users "$DATA"), \"rss_kib\": $(rss_kib "$IAMD_PID"), $(rss_split "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
     sign get-user "$IAMD_HOST" "$KEY" "$SECRET" "$OUT/get1.req" --start $((size / 2)) --count 1
     sign get-user "$IAMD_HOST" "$KEY" "$SECRET" "$OUT/getn.req" --count 1000 --stride $((size / 1000))
     machine
     replay "iamd_getuser_fixed_$size" "$IAMD_HOST" "$OUT/get1.req" "$DURATION" "$CONNS" "$IAMD_PID"
     replay "iamd_getuser_spread_$size" "$IAMD_HOST" "$OUT/getn.req" "$DURATION" "$CONNS" "$IAMD_PID"
+    # Latency with few requests in flight (with $CONNS connections, queueing dominates).
+    replay "iamd_getuser_fixed_${size}_c$LAT_CONNS" "$IAMD_HOST" "$OUT/get1.req" "$LAT_DURATION" "$LAT_CONNS" "$IAMD_PID"
 done
-echo "{\"name\": \"iamd_rss_after_load_kib\", \"users\": $loaded, \"value\": $(rss_kib "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
+echo "{\"name\": \"iamd_rss_after_load_kib\", \"users\": $loaded, \"value\": $(rss_kib "$IAMD_PID"), $(rss_split "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
 
 # Durable CreateUser: distinct names, each request sent once within the run.
 sign create-user "$IAMD_HOST" "$KEY" "$SECRET" "$OUT/create.req" --prefix bench-w --count "$WRITE_COUNT"
 machine
 replay "iamd_createuser" "$IAMD_HOST" "$OUT/create.req" "$WRITE_DURATION" "$CONNS" "$IAMD_PID"
-echo "{\"name\": \"iamd_rss_end_kib\", \"value\": $(rss_kib "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
+echo "{\"name\": \"iamd_rss_end_kib\", \"value\": $(rss_kib "$IAMD_PID"), $(rss_split "$IAMD_PID")}" | tee -a "$OUT/results.jsonl"
 kill "$IAMD_PID"; wait "$IAMD_PID" 2>/dev/null || true; IAMD_PID=
 
 if [ "$MOTO" = 1 ]; then
