@@ -118,11 +118,88 @@ fn add_parameter_keys(c: &mut Context, params: &Params) {
     if !tag_keys.is_empty() {
         c.insert("aws:TagKeys", ContextValue::multi(tag_keys));
     }
-    if let Some(boundary) = params.get("PermissionsBoundary") {
+}
+
+/// Where an IAM action takes `iam:PermissionsBoundary` from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BoundarySource {
+    /// The boundary the request sets (its `PermissionsBoundary` parameter).
+    Request,
+    /// The boundary the user or role acted on has now.
+    Entity,
+}
+
+/// The IAM actions the service authorization reference documents with
+/// `iam:PermissionsBoundary`, and where each takes its value from. Actions that create
+/// an entity or set its boundary name the boundary they set; the others filter on the
+/// boundary the entity already has, which is what lets a delegated administrator act
+/// only on entities bound by a given policy.
+fn boundary_source(operation: &str) -> Option<BoundarySource> {
+    match operation {
+        "CreateUser"
+        | "CreateRole"
+        | "PutUserPermissionsBoundary"
+        | "PutRolePermissionsBoundary" => Some(BoundarySource::Request),
+        "AttachUserPolicy"
+        | "DetachUserPolicy"
+        | "PutUserPolicy"
+        | "DeleteUserPolicy"
+        | "DeleteUserPermissionsBoundary"
+        | "AttachRolePolicy"
+        | "DetachRolePolicy"
+        | "PutRolePolicy"
+        | "DeleteRolePolicy"
+        | "DeleteRolePermissionsBoundary"
+        | "DeleteRole"
+        | "GetRole"
+        | "UpdateRole"
+        | "UpdateRoleDescription"
+        | "UpdateAssumeRolePolicy" => Some(BoundarySource::Entity),
+        _ => None,
+    }
+}
+
+/// The IAM actions the reference documents with `iam:PolicyARN`: attaching and
+/// detaching managed policies, not every operation that takes a `PolicyArn`.
+fn has_policy_arn_key(operation: &str) -> bool {
+    matches!(
+        operation,
+        "AttachUserPolicy"
+            | "DetachUserPolicy"
+            | "AttachGroupPolicy"
+            | "DetachGroupPolicy"
+            | "AttachRolePolicy"
+            | "DetachRolePolicy"
+    )
+}
+
+/// Adds the condition keys an IAM operation documents for itself (`iam:PermissionsBoundary`,
+/// `iam:PolicyARN`, `iam:AWSServiceName`). `operation` is the IAM action name
+/// (`AttachUserPolicy`); `current_boundary` is the permissions boundary of the user or
+/// role the operation acts on, when it exists and has one.
+pub fn add_operation_keys(
+    c: &mut Context,
+    operation: &str,
+    params: &Params,
+    current_boundary: Option<&str>,
+) {
+    let boundary = match boundary_source(operation) {
+        Some(BoundarySource::Request) => params.get("PermissionsBoundary"),
+        Some(BoundarySource::Entity) => current_boundary,
+        None => None,
+    };
+    if let Some(boundary) = boundary {
         c.insert("iam:PermissionsBoundary", ContextValue::single(boundary));
     }
-    if let Some(arn) = params.get("PolicyArn") {
-        c.insert("iam:PolicyARN", ContextValue::single(arn));
+    if has_policy_arn_key(operation) {
+        if let Some(arn) = params.get("PolicyArn") {
+            c.insert("iam:PolicyARN", ContextValue::single(arn));
+        }
+    }
+    if operation == "CreateServiceLinkedRole" {
+        if let Some(service) = params.get("AWSServiceName") {
+            c.insert("iam:AWSServiceName", ContextValue::single(service));
+        }
     }
 }
 
@@ -169,9 +246,131 @@ mod tests {
         assert_eq!(get("aws:EpochTime"), Some(vec!["1700000000".into()]));
         assert_eq!(get("aws:SourceIp"), Some(vec!["10.1.2.3".into()]));
         assert!(get("aws:MultiFactorAuthPresent").is_none());
+        // Operation keys come from add_operation_keys, which knows the operation.
+        assert!(get("iam:PermissionsBoundary").is_none());
+    }
+
+    fn operation_keys(operation: &str, params: &[(&str, &str)], current: Option<&str>) -> Context {
+        let mut c = Context::new();
+        let params = Params::from_pairs(params.iter().copied());
+        add_operation_keys(&mut c, operation, &params, current);
+        c
+    }
+
+    fn value(c: &Context, key: &str) -> Option<String> {
+        c.get(key).and_then(|v| v.values.first().cloned())
+    }
+
+    const BOUNDARY: &str = "arn:aws:iam::123456789012:policy/DeveloperBoundary";
+    const OTHER: &str = "arn:aws:iam::123456789012:policy/Other";
+
+    #[test]
+    fn boundary_of_the_request_when_setting_one() {
+        for op in ["CreateUser", "CreateRole", "PutUserPermissionsBoundary"] {
+            let c = operation_keys(op, &[("PermissionsBoundary", BOUNDARY)], Some(OTHER));
+            assert_eq!(
+                value(&c, "iam:PermissionsBoundary").as_deref(),
+                Some(BOUNDARY),
+                "{op}"
+            );
+        }
+        let c = operation_keys("CreateUser", &[], None);
+        assert!(c.get("iam:PermissionsBoundary").is_none());
+    }
+
+    #[test]
+    fn boundary_of_the_entity_acted_on_otherwise() {
+        let policy = [("PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")];
+        for op in [
+            "AttachUserPolicy",
+            "DetachRolePolicy",
+            "PutUserPolicy",
+            "DeleteRolePermissionsBoundary",
+        ] {
+            let c = operation_keys(op, &policy, Some(BOUNDARY));
+            assert_eq!(
+                value(&c, "iam:PermissionsBoundary").as_deref(),
+                Some(BOUNDARY),
+                "{op}"
+            );
+        }
+        // No boundary on the entity: the key is absent (…IfExists conditions match).
+        let c = operation_keys("AttachUserPolicy", &policy, None);
+        assert!(c.get("iam:PermissionsBoundary").is_none());
+        // Operations the reference lists without the key never carry it.
+        for op in [
+            "GetUser",
+            "DeleteUser",
+            "AttachGroupPolicy",
+            "CreatePolicyVersion",
+        ] {
+            let c = operation_keys(op, &policy, Some(BOUNDARY));
+            assert!(c.get("iam:PermissionsBoundary").is_none(), "{op}");
+        }
+    }
+
+    #[test]
+    fn policy_arn_only_for_attach_and_detach() {
+        let policy = [("PolicyArn", BOUNDARY)];
+        let c = operation_keys("AttachGroupPolicy", &policy, None);
+        assert_eq!(value(&c, "iam:PolicyARN").as_deref(), Some(BOUNDARY));
+        for op in [
+            "GetPolicy",
+            "DeletePolicy",
+            "CreatePolicyVersion",
+            "ListEntitiesForPolicy",
+        ] {
+            assert!(
+                operation_keys(op, &policy, None)
+                    .get("iam:PolicyARN")
+                    .is_none(),
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn service_name_for_service_linked_roles() {
+        let params = [("AWSServiceName", "elasticbeanstalk.amazonaws.com")];
+        let c = operation_keys("CreateServiceLinkedRole", &params, None);
         assert_eq!(
-            get("iam:PermissionsBoundary"),
-            Some(vec!["arn:aws:iam::aws:policy/PowerUserAccess".into()])
+            value(&c, "iam:AWSServiceName").as_deref(),
+            Some("elasticbeanstalk.amazonaws.com")
         );
+        assert!(operation_keys("DeleteServiceLinkedRole", &params, None)
+            .get("iam:AWSServiceName")
+            .is_none());
+    }
+
+    /// The operation lists above are the reference's: an action documents the key
+    /// exactly when this module adds it.
+    #[test]
+    fn operation_keys_follow_the_service_reference() {
+        let iam = awsdata::service("iam").expect("the reference has IAM");
+        let documents = |action: &awsdata::Action, key: &str| {
+            action.condition_keys.contains(&key)
+                || action
+                    .resource_types
+                    .iter()
+                    .any(|r| r.condition_keys.contains(&key))
+        };
+        for action in iam.actions.iter() {
+            let name = action.name;
+            assert_eq!(
+                boundary_source(name).is_some(),
+                documents(action, "iam:PermissionsBoundary"),
+                "iam:PermissionsBoundary on iam:{name}"
+            );
+            assert_eq!(
+                has_policy_arn_key(name),
+                documents(action, "iam:PolicyARN"),
+                "iam:PolicyARN on iam:{name}"
+            );
+            assert_eq!(
+                name == "CreateServiceLinkedRole",
+                documents(action, "iam:AWSServiceName"),
+                "iam:AWSServiceName on iam:{name}"
+            );
+        }
     }
 }

@@ -207,13 +207,21 @@ async fn run(
         return (operation.handler)(&call, &target).await;
     }
     let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
-    let context = context::build(
+    let mut context = context::build(
         &call.caller,
         &permissions.tags,
         &target.tags,
         &call.env,
         &call.params,
     );
+    if service == Service::Iam {
+        context::add_operation_keys(
+            &mut context,
+            operation.name,
+            &call.params,
+            target.permissions_boundary(),
+        );
+    }
     let action = format!("{}:{}", service.signing_name(), operation.name);
     // A refusal ends with the encoded authorization failure message.
     crate::sts::authorization_message::authorize(

@@ -68,15 +68,12 @@ async fn named_group(call: &Call) -> ApiResult<Target> {
     }
 }
 
-/// The role named by `RoleName`, with its tags for `iam:ResourceTag/*`.
+/// The role named by `RoleName`, with its tags for `iam:ResourceTag/*` and its
+/// boundary for `iam:PermissionsBoundary`.
 async fn named_role(call: &Call) -> ApiResult<Target> {
     let name = input::required(&call.params, "RoleName")?;
     match call.store().get_role(call.account(), name).await {
-        Ok(role) => Ok(Target {
-            arn: role.arn(),
-            tags: role.tags,
-            found: None,
-        }),
+        Ok(role) => Ok(super::roles::role_target(role)),
         Err(e) if e.kind == ErrorKind::NoSuchEntity => {
             Ok(Target::arn(iam_arn(call.account(), "role", "/", name)))
         }

@@ -76,4 +76,14 @@ impl Target {
             _ => None,
         }
     }
+
+    /// The permissions boundary of the user or role the resolver found, if it has one
+    /// (`iam:PermissionsBoundary` of operations on existing entities).
+    pub fn permissions_boundary(&self) -> Option<&str> {
+        match &self.found {
+            Some(Found::User(u)) => u.permissions_boundary.as_deref(),
+            Some(Found::Role(r)) => r.permissions_boundary.as_deref(),
+            _ => None,
+        }
+    }
 }

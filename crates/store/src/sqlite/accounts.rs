@@ -190,6 +190,11 @@ impl AccountStore for SqliteStore {
                 access_keys_present_for_root: count(
                     "SELECT COUNT(*) FROM access_keys WHERE account_id = ?1 AND user_id IS NULL",
                 )? > 0,
+                // Every device, assigned or not; in use: assigned to a user.
+                mfa_devices: count("SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1")?,
+                mfa_devices_in_use: count(
+                    "SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT NULL",
+                )?,
                 ..AccountUsage::default()
             })
         })
