@@ -25,7 +25,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 pub fn run(args: Args) -> u8 {
-    super::logging::init();
+    let _flush_on_exit = super::logging::init();
     let flags = Settings {
         listen: args.listen,
         data_dir: args.data_dir,
