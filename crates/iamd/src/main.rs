@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 mod cli;
 
 #[derive(Parser)]
-#[command(name = "iamd", version, about = "Self-hosted, AWS-compatible IAM and STS")]
+#[command(
+    name = "iamd",
+    version,
+    about = "Self-hosted, AWS-compatible IAM and STS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -141,7 +141,11 @@ fn wildcard_action_names_expand_through_the_service_reference() {
         &format!(r#"{{"PolicyInputList":["{policy}"],"ActionNames":["iam:GetUser*"]}}"#),
     );
     let out = iamd(&["policy", "simulate", "--input", &path.to_string_lossy()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = answer["EvaluationResults"].as_array().unwrap();
     let decision = |name: &str| {
