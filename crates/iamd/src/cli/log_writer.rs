@@ -1,77 +1,98 @@
-//! A log writer that keeps stderr off the request path: each event is formatted into its
-//! own buffer and handed to a background thread, which writes whatever has queued up in
-//! one buffered write and flushes when the queue runs dry. Under load many lines share a
-//! `write(2)`; when idle each line still reaches stderr at once.
+//! A log writer that keeps stderr off the request path. Each event is formatted into its
+//! own buffer and appended to a shared batch under a short lock; a background thread
+//! writes the batch to stderr every few milliseconds (sooner once it grows large), so
+//! under load thousands of lines share one `write(2)` and no request wakes another thread.
 //!
-//! Lines are never dropped: when the queue is full the event waits for room, so a slow
-//! stderr slows requests rather than losing access-log lines.
-use std::io::{self, BufWriter, Write};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+//! Lines are never dropped: when the batch reaches its limit an event waits for the
+//! writer, so a slow stderr slows requests rather than losing access-log lines.
+use std::io::{self, Write};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Lines held in the queue before an event has to wait for the writer thread.
-const QUEUE_LINES: usize = 64 * 1024;
-/// How long dropping the guard waits for queued lines to reach stderr.
-const FLUSH_WAIT: Duration = Duration::from_secs(2);
+/// How long a line may wait in the batch when traffic is light.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(10);
+/// A batch this large is written without waiting for the interval.
+const EARLY_WRITE_BYTES: usize = 256 * 1024;
+/// A batch this large makes events wait for the writer instead of growing further.
+const LIMIT_BYTES: usize = 8 * 1024 * 1024;
 
-enum Message {
-    Line(Vec<u8>),
-    /// Write and flush everything queued before it, then answer.
-    Flush(mpsc::Sender<()>),
+struct Shared {
+    batch: Mutex<Vec<u8>>,
+    /// Wakes the writer early (large batch) and events waiting for room.
+    changed: Condvar,
+    /// Held while a taken batch is written, so batches reach the sink in order.
+    sink: Mutex<Box<dyn Write + Send>>,
 }
 
-/// The `MakeWriter` given to the subscriber: cheap to clone, one sender per clone.
+/// The `MakeWriter` given to the subscriber.
 #[derive(Clone)]
 pub struct BackgroundWriter {
-    queue: SyncSender<Message>,
+    shared: Arc<Shared>,
 }
 
-/// Flushes the queued lines when dropped; keep it alive for as long as events are logged.
+/// Writes out what is still batched when dropped; keep it until the program ends.
 pub struct FlushGuard {
-    queue: SyncSender<Message>,
+    shared: Arc<Shared>,
 }
 
-/// One event's text, queued as a whole when the formatter is done with it.
+/// One event's text, appended to the batch as a whole when the formatter is done.
 pub struct EventBuffer {
     text: Vec<u8>,
-    queue: SyncSender<Message>,
+    shared: Arc<Shared>,
 }
 
-/// Starts the writer thread. `None` if the thread cannot be spawned (the caller then
-/// writes to stderr directly).
+/// Starts the writer thread on stderr. `None` if the thread cannot be spawned (the
+/// caller then writes to stderr directly).
 pub fn start() -> Option<(BackgroundWriter, FlushGuard)> {
-    let (queue, lines) = mpsc::sync_channel(QUEUE_LINES);
+    start_on(Box::new(io::stderr()))
+}
+
+fn start_on(sink: Box<dyn Write + Send>) -> Option<(BackgroundWriter, FlushGuard)> {
+    let shared = Arc::new(Shared {
+        batch: Mutex::new(Vec::with_capacity(EARLY_WRITE_BYTES)),
+        changed: Condvar::new(),
+        sink: Mutex::new(sink),
+    });
+    let worker = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("iamd-log".to_owned())
-        .spawn(move || drain(lines, io::stderr()))
+        .spawn(move || loop {
+            {
+                let batch = lock(&worker.batch);
+                let _ = worker.changed.wait_timeout(batch, FLUSH_INTERVAL);
+            }
+            write_out(&worker);
+        })
         .ok()?;
     Some((
         BackgroundWriter {
-            queue: queue.clone(),
+            shared: Arc::clone(&shared),
         },
-        FlushGuard { queue },
+        FlushGuard { shared },
     ))
 }
 
-fn drain(lines: Receiver<Message>, sink: impl Write) {
-    let mut out = BufWriter::with_capacity(64 * 1024, sink);
-    // Blocks for the first message, then takes what else is queued without waiting.
-    while let Ok(first) = lines.recv() {
-        let mut next = Some(first);
-        while let Some(message) = next {
-            match message {
-                Message::Line(text) => {
-                    let _ = out.write_all(&text);
-                }
-                Message::Flush(done) => {
-                    let _ = out.flush();
-                    let _ = done.send(());
-                }
-            }
-            next = lines.try_recv().ok();
+/// A poisoned lock only means a thread panicked mid-append; the bytes are still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Takes the current batch and writes it; events append to a fresh one meanwhile.
+fn write_out(shared: &Shared) {
+    let mut sink = lock(&shared.sink);
+    let taken = {
+        let mut batch = lock(&shared.batch);
+        if batch.is_empty() {
+            return;
         }
-        let _ = out.flush();
-    }
+        std::mem::replace(&mut *batch, Vec::with_capacity(EARLY_WRITE_BYTES))
+    };
+    // Events waiting for room may go on.
+    shared.changed.notify_all();
+    let _ = sink.write_all(&taken);
+    let _ = sink.flush();
 }
 
 impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for BackgroundWriter {
@@ -80,7 +101,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for BackgroundWriter {
     fn make_writer(&'a self) -> EventBuffer {
         EventBuffer {
             text: Vec::with_capacity(256),
-            queue: self.queue.clone(),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -98,39 +119,41 @@ impl Write for EventBuffer {
 
 impl Drop for EventBuffer {
     fn drop(&mut self) {
-        if !self.text.is_empty() {
-            let _ = self
-                .queue
-                .send(Message::Line(std::mem::take(&mut self.text)));
+        if self.text.is_empty() {
+            return;
+        }
+        let mut batch = lock(&self.shared.batch);
+        while batch.len() >= LIMIT_BYTES {
+            self.shared.changed.notify_all();
+            batch = match self.shared.changed.wait_timeout(batch, FLUSH_INTERVAL) {
+                Ok((batch, _)) => batch,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        batch.extend_from_slice(&self.text);
+        if batch.len() >= EARLY_WRITE_BYTES {
+            self.shared.changed.notify_all();
         }
     }
 }
 
 impl Drop for FlushGuard {
     fn drop(&mut self) {
-        let (done, flushed) = mpsc::channel();
-        if self.queue.send(Message::Flush(done)).is_ok() {
-            // Bounded: a stuck stderr must not keep the process from exiting.
-            let _ = flushed.recv_timeout(FLUSH_WAIT);
-        }
+        write_out(&self.shared);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
 
-    /// A sink the test can read after the writer thread has written to it.
+    /// A sink the test can read after the writer has written to it.
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
 
     impl Write for Shared {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0
-                .lock()
-                .map_err(|_| io::ErrorKind::Other)?
-                .extend_from_slice(bytes);
+            lock(&self.0).extend_from_slice(bytes);
             Ok(bytes.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -140,22 +163,17 @@ mod tests {
 
     #[test]
     fn every_line_arrives_in_order_and_the_guard_flushes() {
-        let (queue, lines) = mpsc::sync_channel(4);
         let sink = Shared::default();
-        let thread_sink = sink.clone();
-        std::thread::spawn(move || drain(lines, thread_sink));
-        let writer = BackgroundWriter {
-            queue: queue.clone(),
-        };
-        // More lines than the queue holds: senders wait for room instead of dropping.
-        for n in 0..100 {
+        let (writer, guard) = start_on(Box::new(sink.clone())).unwrap();
+        // Enough text to pass the early-write size and the limit several times over.
+        let line = "x".repeat(1000);
+        for n in 0..20_000 {
             let mut event = tracing_subscriber::fmt::MakeWriter::make_writer(&writer);
-            write!(event, "line {n}").unwrap();
-            writeln!(event).unwrap();
+            writeln!(event, "{n} {line}").unwrap();
         }
-        drop(FlushGuard { queue });
-        let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-        let expected: String = (0..100).map(|n| format!("line {n}\n")).collect();
-        assert_eq!(written, expected);
+        drop(guard);
+        let written = String::from_utf8(lock(&sink.0).clone()).unwrap();
+        let expected: String = (0..20_000).map(|n| format!("{n} {line}\n")).collect();
+        assert!(written == expected, "lines lost or out of order");
     }
 }
