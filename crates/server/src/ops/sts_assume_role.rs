@@ -13,7 +13,7 @@ use std::sync::Arc;
 use policy::decision::{Outcome, PolicyKind};
 use policy::eval::{evaluate, PolicySet};
 use policy::request::{Context, ContextValue, Request, Resource};
-use store::{Role, Tag};
+use store::Tag;
 
 use super::sts_common::{self, MIN_DURATION_SECONDS};
 use super::{Authorization, Call, Operation, Target};
@@ -89,25 +89,10 @@ async fn find_role(call: &Call, role_arn: &str) -> ApiResult<Option<Arc<TrustedR
 }
 
 /// Whether the caller's policies and the trust policy (together in `set`) allow
-/// `action` on `role`; a refusal says whether a statement denied explicitly.
-fn trusted(
-    call: &Call,
-    set: &PolicySet,
-    role: &Role,
-    role_arn: &str,
-    action: &str,
-    context: &Context,
-) -> Result<(), bool> {
-    let request = Request {
-        principal: call.caller.principal(),
-        action: action.to_owned(),
-        resource: Resource {
-            arn: role_arn.to_owned(),
-            account: Some(role.account_id.clone()),
-        },
-        context: context.clone(),
-    };
-    let decision = evaluate(&request, set);
+/// `request` (whose action is set per check); a refusal says whether a statement
+/// denied explicitly.
+fn trusted(set: &PolicySet, request: &Request) -> Result<(), bool> {
+    let decision = evaluate(request, set);
     // Unlike other resource-based policies, the trust policy is not optional: it must
     // itself name the caller (directly, or through its account, in which case the
     // caller's identity-based policies must allow as well, which the engine checks).
@@ -243,12 +228,22 @@ async fn assume_role(call: &Call, _target: &Target) -> ApiResult<String> {
         ("sts:TagSession", !requested_tags.is_empty()),
         ("sts:SetSourceIdentity", requested_source.is_some()),
     ];
+    let mut request = Request {
+        principal: call.caller.principal(),
+        action: String::new(),
+        resource: Resource {
+            arn: role_arn.to_owned(),
+            account: Some(role.account_id.clone()),
+        },
+        context,
+    };
     for (action, needed) in checks {
         if !needed {
             continue;
         }
-        if let Err(explicit_deny) = trusted(call, &set, role, role_arn, action, &context) {
-            return Err(refusal(call, action, role_arn, &context, explicit_deny).await);
+        action.clone_into(&mut request.action);
+        if let Err(explicit_deny) = trusted(&set, &request) {
+            return Err(refusal(call, action, role_arn, &request.context, explicit_deny).await);
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Sessions {
     pub permissions: permissions::SessionPermissionsCache,
     /// Roles and trust policies for `AssumeRole`.
     pub trust: trust::TrustCache,
+    /// Session tokens opened recently.
+    pub opened: verify::OpenedTokens,
     clock_offset_ms: i64,
 }
 
@@ -48,6 +50,7 @@ impl Sessions {
             ring: ring::KeyRing::new(store.clone()),
             permissions: permissions::SessionPermissionsCache::new(store.clone()),
             trust: trust::TrustCache::new(store),
+            opened: verify::OpenedTokens::default(),
             clock_offset_ms,
         }
     }
