@@ -78,10 +78,13 @@ const KEEP_OPENED: Duration = Duration::from_secs(60);
 /// The most opened tokens kept; beyond, the cache starts over.
 const MAX_OPENED: usize = 10_000;
 
+/// When a token was opened, and what it holds.
+type Opened = (Instant, Arc<SessionClaims>);
+
 /// Recently opened session tokens, by their text.
 #[derive(Default)]
 pub struct OpenedTokens {
-    inner: RwLock<HashMap<Box<str>, (Instant, Arc<SessionClaims>)>>,
+    inner: RwLock<HashMap<Box<str>, Opened>>,
 }
 
 impl OpenedTokens {
