@@ -41,7 +41,9 @@ mod tests {
         let names = expand_action("iam:GetUser*").unwrap();
         assert!(names.iter().any(|n| n == "iam:GetUser"));
         assert!(names.iter().any(|n| n == "iam:GetUserPolicy"));
-        assert!(names.iter().all(|n| n.to_ascii_lowercase().starts_with("iam:getuser")));
+        assert!(names
+            .iter()
+            .all(|n| n.to_ascii_lowercase().starts_with("iam:getuser")));
     }
 
     #[test]

@@ -598,8 +598,12 @@ pub trait FederationStore: Send + Sync {
     async fn list_oidc_providers(&self, account_id: &str) -> StoreResult<Vec<OidcProvider>>;
     async fn delete_oidc_provider(&self, account_id: &str, arn: &str) -> StoreResult<()>;
     /// Adds a client id (a no-op when present); at most [`MAX_OIDC_CLIENT_IDS`].
-    async fn add_oidc_client_id(&self, account_id: &str, arn: &str, client_id: &str)
-        -> StoreResult<()>;
+    async fn add_oidc_client_id(
+        &self,
+        account_id: &str,
+        arn: &str,
+        client_id: &str,
+    ) -> StoreResult<()>;
     /// Removes a client id (a no-op when absent).
     async fn remove_oidc_client_id(
         &self,
@@ -639,8 +643,12 @@ pub trait FederationStore: Send + Sync {
     /// Tags of a provider of either kind, by ARN (adds or overwrites; more than
     /// [`MAX_TAGS`] in all is `LimitExceeded`).
     async fn tag_provider(&self, account_id: &str, arn: &str, tags: Vec<Tag>) -> StoreResult<()>;
-    async fn untag_provider(&self, account_id: &str, arn: &str, keys: Vec<String>)
-        -> StoreResult<()>;
+    async fn untag_provider(
+        &self,
+        account_id: &str,
+        arn: &str,
+        keys: Vec<String>,
+    ) -> StoreResult<()>;
     async fn list_provider_tags(
         &self,
         account_id: &str,
