@@ -190,10 +190,17 @@ async fn a_get_only_user_is_refused_writes_in_aws_words() {
         )
         .await;
     assert_eq!(status, 403);
+    // AWS's sentence, then the encoded authorization failure message that only
+    // sts:DecodeAuthorizationMessage can open.
+    let message = between(&xml, "<Message>", "</Message>");
+    let (sentence, encoded) = message
+        .split_once(". Encoded authorization failure message: ")
+        .expect("an encoded authorization failure message");
     assert_eq!(
-        between(&xml, "<Message>", "</Message>"),
+        sentence,
         "User: arn:aws:iam::123456789012:user/jane-dev is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob because no identity-based policy allows the iam:CreateUser action"
     );
+    assert!(!encoded.is_empty());
     s.shutdown().await;
 }
 
