@@ -422,19 +422,7 @@ impl MfaStore for SqliteStore {
         let (account_id, serial) = (account_id.to_owned(), serial.to_owned());
         self.write(move |ctx| {
             let id = device_id(ctx.conn, &account_id, &serial)?;
-            let mut current = load_tags(ctx.conn, &id)?;
-            for tag in tags {
-                let key = name_key(&tag.key);
-                match current.iter_mut().find(|t| name_key(&t.key) == key) {
-                    Some(existing) => *existing = tag,
-                    None => current.push(tag),
-                }
-            }
-            if current.len() > MAX_TAGS {
-                return Err(tag_limit_error());
-            }
-            delete_tags(ctx.conn, &id)?;
-            insert_tags(ctx.conn, &id, &current)?;
+            merge_tags(ctx.conn, &id, tags)?;
             // Resource tags feed policy conditions.
             ctx.auth_changed();
             Ok(())
@@ -451,12 +439,7 @@ impl MfaStore for SqliteStore {
         let (account_id, serial) = (account_id.to_owned(), serial.to_owned());
         self.write(move |ctx| {
             let id = device_id(ctx.conn, &account_id, &serial)?;
-            let mut stmt = ctx
-                .conn
-                .prepare_cached("DELETE FROM tags WHERE owner_id = ?1 AND key_lc = ?2")?;
-            for key in &keys {
-                stmt.execute(params![id, name_key(key)])?;
-            }
+            remove_tags(ctx.conn, &id, &keys)?;
             ctx.auth_changed();
             Ok(())
         })
@@ -469,30 +452,9 @@ impl MfaStore for SqliteStore {
         serial: &str,
         page: &PageRequest,
     ) -> StoreResult<Page<Tag>> {
-        let after = page.after_key()?;
-        let after: i64 = if after.is_empty() {
-            -1
-        } else {
-            after.parse().unwrap_or(i64::MAX)
-        };
         self.read(|conn| {
             let id = device_id(conn, account_id, serial)?;
-            let rows = conn
-                .prepare_cached(
-                    "SELECT key, value, position FROM tags WHERE owner_id = ?1 AND position > ?2
-                     ORDER BY position LIMIT ?3",
-                )?
-                .query_map(params![id, after, page.fetch_limit()], |r| {
-                    Ok((
-                        Tag::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-                        r.get::<_, i64>(2)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(
-                Page::from_rows(rows, page, |(_, position)| position.to_string())
-                    .map(|(tag, _)| tag),
-            )
+            tags_page(conn, &id, page)
         })
     }
 

@@ -3,6 +3,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
+use crate::page::{Page, PageRequest};
 use crate::time::Timestamp;
 
 /// The key names are unique under: IAM compares names case-insensitively.
@@ -119,6 +120,61 @@ pub fn delete_tags(conn: &Connection, owner_id: &str) -> StoreResult<()> {
     conn.prepare_cached("DELETE FROM tags WHERE owner_id = ?1")?
         .execute([owner_id])?;
     Ok(())
+}
+
+/// Adds `tags` to an owner's tags: a key already present (case-insensitively) takes
+/// the new value in its place, new keys go last; more than [`MAX_TAGS`] in all is
+/// refused and nothing changes.
+pub fn merge_tags(conn: &Connection, owner_id: &str, tags: Vec<Tag>) -> StoreResult<()> {
+    let mut current = load_tags(conn, owner_id)?;
+    for tag in tags {
+        let key = name_key(&tag.key);
+        match current.iter_mut().find(|t| name_key(&t.key) == key) {
+            Some(existing) => *existing = tag,
+            None => current.push(tag),
+        }
+    }
+    if current.len() > MAX_TAGS {
+        return Err(tag_limit_error());
+    }
+    delete_tags(conn, owner_id)?;
+    insert_tags(conn, owner_id, &current)
+}
+
+/// Removes the tags with these keys (case-insensitively); absent keys are ignored.
+pub fn remove_tags(conn: &Connection, owner_id: &str, keys: &[String]) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM tags WHERE owner_id = ?1 AND key_lc = ?2")?;
+    for key in keys {
+        stmt.execute(rusqlite::params![owner_id, name_key(key)])?;
+    }
+    Ok(())
+}
+
+/// One page of an owner's tags in the order they were written; the marker is the
+/// position of the last tag returned.
+pub fn tags_page(conn: &Connection, owner_id: &str, page: &PageRequest) -> StoreResult<Page<Tag>> {
+    let after = page.after_key()?;
+    let after: i64 = if after.is_empty() {
+        -1
+    } else {
+        after.parse().unwrap_or(i64::MAX)
+    };
+    let rows = conn
+        .prepare_cached(
+            "SELECT key, value, position FROM tags WHERE owner_id = ?1 AND position > ?2
+             ORDER BY position LIMIT ?3",
+        )?
+        .query_map(
+            rusqlite::params![owner_id, after, page.fetch_limit()],
+            |r| {
+                Ok((
+                    Tag::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(rows, page, |(_, position)| position.to_string()).map(|(tag, _)| tag))
 }
 
 pub fn tag_limit_error() -> StoreError {

@@ -1,6 +1,6 @@
 //! Tags of users, roles, customer managed policies and instance profiles.
 use async_trait::async_trait;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 use super::rows::*;
 use super::SqliteStore;
@@ -57,19 +57,7 @@ impl TagStore for SqliteStore {
         let (account_id, target) = (account_id.to_owned(), OwnedTarget::from(target));
         self.write(move |ctx| {
             let owner = owner_id(ctx.conn, &account_id, target.borrow())?;
-            let mut current = load_tags(ctx.conn, &owner)?;
-            for tag in tags {
-                let key = name_key(&tag.key);
-                match current.iter_mut().find(|t| name_key(&t.key) == key) {
-                    Some(existing) => *existing = tag,
-                    None => current.push(tag),
-                }
-            }
-            if current.len() > MAX_TAGS {
-                return Err(tag_limit_error());
-            }
-            delete_tags(ctx.conn, &owner)?;
-            insert_tags(ctx.conn, &owner, &current)?;
+            merge_tags(ctx.conn, &owner, tags)?;
             // Principal tags and resource tags both feed policy conditions.
             ctx.auth_changed();
             Ok(())
@@ -86,12 +74,7 @@ impl TagStore for SqliteStore {
         let (account_id, target) = (account_id.to_owned(), OwnedTarget::from(target));
         self.write(move |ctx| {
             let owner = owner_id(ctx.conn, &account_id, target.borrow())?;
-            let mut stmt = ctx
-                .conn
-                .prepare_cached("DELETE FROM tags WHERE owner_id = ?1 AND key_lc = ?2")?;
-            for key in &keys {
-                stmt.execute(params![owner, name_key(key)])?;
-            }
+            remove_tags(ctx.conn, &owner, &keys)?;
             ctx.auth_changed();
             Ok(())
         })
@@ -104,30 +87,9 @@ impl TagStore for SqliteStore {
         target: TagTarget<'_>,
         page: &PageRequest,
     ) -> StoreResult<Page<Tag>> {
-        let after = page.after_key()?;
-        let after: i64 = if after.is_empty() {
-            -1
-        } else {
-            after.parse().unwrap_or(i64::MAX)
-        };
         self.read(|conn| {
             let owner = owner_id(conn, account_id, target)?;
-            let rows = conn
-                .prepare_cached(
-                    "SELECT key, value, position FROM tags WHERE owner_id = ?1 AND position > ?2
-                     ORDER BY position LIMIT ?3",
-                )?
-                .query_map(params![owner, after, page.fetch_limit()], |r| {
-                    Ok((
-                        Tag::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-                        r.get::<_, i64>(2)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(
-                Page::from_rows(rows, page, |(_, position)| position.to_string())
-                    .map(|(tag, _)| tag),
-            )
+            tags_page(conn, &owner, page)
         })
     }
 }
