@@ -9,5 +9,5 @@ cargo build --workspace --bins
 cargo test --workspace
 
 if [ -d tests/e2e ]; then
-    IAMD_BIN="$PWD/target/debug/iamd" python3 -m pytest -q -x tests/e2e
+    IAMD_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/iamd" python3 -m pytest -q -x tests/e2e
 fi
