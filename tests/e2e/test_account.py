@@ -178,3 +178,34 @@ def test_authorization_details(root):
         + len(details["RoleDetailList"]) + len(details["Policies"])
     )
     assert len(everything) == full
+
+
+def test_summary_counts_identity_providers_of_both_kinds(root):
+    from saml_idp import Idp
+
+    before = root.get_account_summary()["SummaryMap"]["Providers"]
+    oidc = root.create_open_id_connect_provider(Url=f"https://{unique('issuer')}.example.com", ClientIDList=["app"])[
+        "OpenIDConnectProviderArn"
+    ]
+    assert root.get_account_summary()["SummaryMap"]["Providers"] == before + 1
+    saml = root.create_saml_provider(Name=unique("idp"), SAMLMetadataDocument=Idp().metadata())["SAMLProviderArn"]
+    assert root.get_account_summary()["SummaryMap"]["Providers"] == before + 2
+    root.delete_open_id_connect_provider(OpenIDConnectProviderArn=oidc)
+    root.delete_saml_provider(SAMLProviderArn=saml)
+    assert root.get_account_summary()["SummaryMap"]["Providers"] == before
+
+
+def test_summary_counts_every_entity_it_reports(root):
+    before = root.get_account_summary()["SummaryMap"]
+    name = unique("ip")
+    root.create_instance_profile(InstanceProfileName=name)
+    arn = root.create_policy(PolicyName=unique("vp"), PolicyDocument=json.dumps(DOC))["Policy"]["Arn"]
+    root.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(DOC))
+    after = root.get_account_summary()["SummaryMap"]
+    assert after["InstanceProfiles"] == before["InstanceProfiles"] + 1
+    assert after["Policies"] == before["Policies"] + 1
+    assert after["PolicyVersionsInUse"] == before["PolicyVersionsInUse"] + 2
+    # What iamd cannot hold for the root is reported as absent, not guessed.
+    assert after["AccountPasswordPresent"] == 0 and after["AccountSigningCertificatesPresent"] == 0
+    root.delete_instance_profile(InstanceProfileName=name)
+    assert root.get_account_summary()["SummaryMap"]["InstanceProfiles"] == before["InstanceProfiles"]

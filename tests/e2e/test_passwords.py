@@ -160,11 +160,51 @@ def test_change_password_by_the_user_itself(iamd, root, make_user, no_policy):
     # The root has no password to change through the API.
     assert error_of(root.change_password, OldPassword="a", NewPassword="b")["Code"] == "InvalidUserType"
 
-    # Without iam:ChangePassword a user cannot change its password.
+    # Without iam:ChangePassword (and without AllowUsersToChangePassword, which grants
+    # it account-wide) a user cannot change its password.
+    root.update_account_password_policy(**dict(STRICT, AllowUsersToChangePassword=False))
     other, other_client = make_user(policy={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]})
     root.create_login_profile(UserName=other, Password="Original-Pass1")
     denied = error_of(other_client.change_password, OldPassword="Original-Pass1", NewPassword="Changed-Pass1")
     assert denied["Code"] == "AccessDenied"
+
+
+def test_allow_users_to_change_password_grants_it_without_a_policy(iamd, root, make_user, no_policy):
+    # A user with no policy at all.
+    name, user = make_user()
+    root.create_login_profile(UserName=name, Password="Original-Pass1")
+    assert error_of(user.change_password, OldPassword="Original-Pass1", NewPassword="Changed-Pass1")["Code"] == "AccessDenied"
+    assert error_of(user.get_account_password_policy)["Code"] == "AccessDenied"
+
+    root.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=True)
+    user.change_password(OldPassword="Original-Pass1", NewPassword="Changed-Pass1")
+    assert user.get_account_password_policy()["PasswordPolicy"]["AllowUsersToChangePassword"] is True
+    # Only those two actions, and only for the user's own password.
+    assert error_of(user.get_user)["Code"] == "AccessDenied"
+    assert error_of(user.list_users)["Code"] == "AccessDenied"
+    other = unique("other")
+    root.create_user(UserName=other)
+    assert error_of(user.update_login_profile, UserName=other, Password="Whatever-Pass1")["Code"] == "AccessDenied"
+
+    # An explicit deny still wins over the account-level grant.
+    root.put_user_policy(
+        UserName=name,
+        PolicyName="deny",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}]}
+        ),
+    )
+    assert error_of(user.change_password, OldPassword="Changed-Pass1", NewPassword="Third-Pass1!")["Code"] == "AccessDenied"
+    root.delete_user_policy(UserName=name, PolicyName="deny")
+    user.change_password(OldPassword="Changed-Pass1", NewPassword="Third-Pass1!")
+
+    # Turning the setting off (or deleting the policy) takes the permission away at once.
+    root.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=False)
+    assert error_of(user.change_password, OldPassword="Third-Pass1!", NewPassword="Fourth-Pass1!")["Code"] == "AccessDenied"
+    root.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=True)
+    user.change_password(OldPassword="Third-Pass1!", NewPassword="Fourth-Pass1!")
+    root.delete_account_password_policy()
+    assert error_of(user.change_password, OldPassword="Fourth-Pass1!", NewPassword="Fifth-Pass1!")["Code"] == "AccessDenied"
 
 
 def test_passwords_never_appear_in_the_log(iamd, root, no_policy):

@@ -491,6 +491,51 @@ def test_assume_root_from_the_first_account(two_accounts):
     assert err["Code"] == "AccessDenied"
 
 
+AUDIT = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+DELETE_CREDENTIALS = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+UNLOCK_BUCKET = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"
+
+
+def test_assume_root_sessions_do_exactly_what_the_task_policy_leaves(two_accounts):
+    """The task policies are AWS's own documents: deny every action but the task's, and
+    those on any resource but the root user."""
+    server, other_key, other_secret = two_accounts
+    member = server.client(other_key, other_secret)
+    member_user = unique("member")
+    member.create_user(UserName=member_user)
+    user_key = member.create_access_key(UserName=member_user)["AccessKey"]["AccessKeyId"]
+    spare_root_key = member.create_access_key()["AccessKey"]["AccessKeyId"]
+    root_sts = sts_client(server, ROOT_KEY_ID, ROOT_SECRET)
+
+    def session(task):
+        out = root_sts.assume_root(TargetPrincipal="999999999999", TaskPolicyArn={"arn": task})
+        return clients_of(server, out["Credentials"])[0]
+
+    audit = session(AUDIT)
+    keys = {k["AccessKeyId"] for k in audit.list_access_keys()["AccessKeyMetadata"]}
+    assert {other_key, spare_root_key} <= keys
+    assert audit.get_account_summary()["SummaryMap"]["Users"] >= 1
+    audit.list_mfa_devices()
+    # Listed actions on a user that is not the root: denied by the second statement.
+    assert error_of(audit.list_access_keys, UserName=member_user)["Code"] == "AccessDenied"
+    assert error_of(audit.get_user, UserName=member_user)["Code"] == "AccessDenied"
+    # Anything else: denied by the first statement.
+    assert error_of(audit.delete_access_key, AccessKeyId=spare_root_key)["Code"] == "AccessDenied"
+    assert error_of(audit.list_users)["Code"] == "AccessDenied"
+
+    delete = session(DELETE_CREDENTIALS)
+    assert error_of(delete.delete_access_key, UserName=member_user, AccessKeyId=user_key)["Code"] == "AccessDenied"
+    assert error_of(delete.get_account_summary)["Code"] == "AccessDenied"
+    delete.delete_access_key(AccessKeyId=spare_root_key)
+    remaining = {k["AccessKeyId"] for k in member.list_access_keys()["AccessKeyMetadata"]}
+    assert spare_root_key not in remaining and other_key in remaining
+
+    # A task for another service allows no IAM action at all.
+    unlock = session(UNLOCK_BUCKET)
+    assert error_of(unlock.list_access_keys)["Code"] == "AccessDenied"
+    assert error_of(unlock.get_account_summary)["Code"] == "AccessDenied"
+
+
 def test_sdk_assume_role_profile_with_external_id(two_accounts, tmp_path):
     server, other_key, other_secret = two_accounts
     root = server.root()

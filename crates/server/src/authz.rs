@@ -119,6 +119,11 @@ impl PolicyCache {
                 set.identity.push(p);
             }
         }
+        if inputs.users_may_change_password {
+            if let Some(p) = own_password_change_grant() {
+                set.identity.push(p);
+            }
+        }
         set.boundary = inputs.boundary.as_ref().and_then(|b| self.managed(b));
         Permissions {
             policies: set,
@@ -166,6 +171,28 @@ fn compile_stored(text: &str, id: &str, source_type: &str) -> Option<CompiledPol
             None
         }
     }
+}
+
+/// What the account password policy's `AllowUsersToChangePassword` gives every IAM user
+/// of the account, as AWS documents it: `iam:ChangePassword` on their own user and
+/// `iam:GetAccountPasswordPolicy`. AWS applies it at the account level rather than
+/// attaching a policy, so it is evaluated as one more identity-based grant: explicit
+/// denies and a permissions boundary still apply.
+const OWN_PASSWORD_CHANGE: &str = r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"ChangeOwnPassword","Effect":"Allow","Action":"iam:ChangePassword","Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:user/*/${aws:username}"]},
+{"Sid":"ViewPasswordPolicy","Effect":"Allow","Action":"iam:GetAccountPasswordPolicy","Resource":"*"}]}"#;
+
+fn own_password_change_grant() -> Option<CompiledPolicy> {
+    static GRANT: std::sync::OnceLock<Option<CompiledPolicy>> = std::sync::OnceLock::new();
+    GRANT
+        .get_or_init(|| {
+            compile_stored(
+                OWN_PASSWORD_CHANGE,
+                "account/AllowUsersToChangePassword",
+                "account",
+            )
+        })
+        .clone()
 }
 
 /// Decides whether `caller` may perform `action` on `resource_arn`. The root user may do

@@ -361,6 +361,9 @@ pub struct PrincipalPolicies {
     pub managed: Vec<ManagedDocument>,
     pub boundary: Option<ManagedDocument>,
     pub tags: Vec<Tag>,
+    /// The account's password policy has `AllowUsersToChangePassword`: every IAM user
+    /// of the account may change their own password (users only; never set for roles).
+    pub users_may_change_password: bool,
 }
 
 /// `GetAccountSummary` counts for one account.

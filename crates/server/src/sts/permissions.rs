@@ -92,8 +92,9 @@ pub async fn for_caller(state: &AppState, caller: &Caller) -> ApiResult<Arc<Perm
     let restricts_root = claims.kind == SessionKind::Root;
     if restricts_root {
         // A root session made for a task (`AssumeRoot`) may do what its task policy
-        // allows and nothing else: it is evaluated on that policy alone.
-        policies.identity = session;
+        // leaves of the root's access and nothing else.
+        policies.identity = super::root_tasks::session_permissions(session)
+            .map_err(|e| ApiError::service_failure(&e))?;
     } else {
         policies.session = session;
     }

@@ -195,6 +195,11 @@ impl AccountStore for SqliteStore {
                 mfa_devices_in_use: count(
                     "SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT NULL",
                 )?,
+                // AWS counts identity providers of both kinds under one key.
+                providers: count(
+                    "SELECT (SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?1)
+                          + (SELECT COUNT(*) FROM saml_providers WHERE account_id = ?1)",
+                )?,
                 ..AccountUsage::default()
             })
         })

@@ -106,6 +106,11 @@ impl AuthorizationStore for SqliteStore {
             }
             policies.boundary = boundary.map(|arn| managed_document(conn, account_id, &arn)).transpose()?;
             policies.tags = load_tags(conn, user_id)?;
+            policies.users_may_change_password = conn
+                .prepare_cached("SELECT allow_users_to_change FROM password_policies WHERE account_id = ?1")?
+                .query_row([account_id], |r| r.get::<_, bool>(0))
+                .optional()?
+                .unwrap_or(false);
             Ok(policies)
         })
     }

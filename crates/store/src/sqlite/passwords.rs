@@ -242,6 +242,8 @@ impl PasswordStore for SqliteStore {
         let account_id = account_id.to_owned();
         self.write(move |ctx| {
             require_account(ctx.conn, &account_id)?;
+            // AllowUsersToChangePassword grants users a permission.
+            ctx.auth_changed();
             ctx.conn
                 .prepare_cached(
                     "INSERT OR REPLACE INTO password_policies (account_id, minimum_length, require_symbols,
@@ -284,6 +286,7 @@ impl PasswordStore for SqliteStore {
             if deleted == 0 {
                 return Err(no_such_policy(&account_id));
             }
+            ctx.auth_changed();
             ctx.conn
                 .prepare_cached(
                     "DELETE FROM password_history WHERE user_id IN (SELECT user_id FROM users WHERE account_id = ?1)",
