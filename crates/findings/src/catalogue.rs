@@ -1,0 +1,182 @@
+//! The checks of AWS's "IAM policy validation check reference"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>):
+//! each issue code with its finding type. The learn-more link is the reference's
+//! section for the check, whose anchor is the finding type's word and the code in
+//! lower case with dashes.
+use crate::model::FindingType;
+
+/// The page every learn-more link points into.
+pub const REFERENCE_URL: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
+
+/// One check of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Check {
+    pub code: &'static str,
+    pub finding_type: FindingType,
+}
+
+impl Check {
+    const fn new(code: &'static str, finding_type: FindingType) -> Check {
+        Check { code, finding_type }
+    }
+
+    /// The link to the check's section of AWS's reference.
+    pub fn learn_more_link(&self) -> String {
+        format!(
+            "{REFERENCE_URL}#access-analyzer-reference-policy-checks-{}-{}",
+            self.finding_type.anchor_word(),
+            self.code.to_ascii_lowercase().replace('_', "-")
+        )
+    }
+}
+
+macro_rules! catalogue {
+    ($($name:ident = $type:ident;)*) => {
+        $(pub const $name: Check = Check::new(stringify!($name), FindingType::$type);)*
+        /// Every check this crate implements.
+        pub const ALL: &[Check] = &[$($name),*];
+    };
+}
+
+catalogue! {
+    // The document's shape.
+    JSON_SYNTAX_ERROR = Error;
+    DATA_TYPE_MISMATCH = Error;
+    INVALID_POLICY_ELEMENT = Error;
+    UNSUPPORTED_ELEMENT_COMBINATION = Error;
+    MISSING_VERSION = Warning;
+    INVALID_VERSION = Error;
+    MISSING_STATEMENT = Error;
+    MISSING_EFFECT = Error;
+    INVALID_EFFECT = Error;
+    MISSING_ACTION = Error;
+    MISSING_RESOURCE = Error;
+    EMPTY_ARRAY_ACTION = Suggestion;
+    EMPTY_ARRAY_RESOURCE = Suggestion;
+    EMPTY_SID_VALUE = Suggestion;
+    UNSUPPORTED_SID = Error;
+    UNIQUE_SIDS_REQUIRED = Error;
+    UNIQUE_SIDS_RECOMMENDED = Warning;
+    REDUNDANT_STATEMENT = Suggestion;
+    POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA = Warning;
+    POLICY_SIZE_EXCEEDS_SCP_QUOTA = Error;
+    // Actions.
+    INVALID_ACTION = Error;
+    INVALID_SERVICE_IN_ACTION = Error;
+    WILDCARD_IN_SERVICE_NAME = Suggestion;
+    REDUNDANT_ACTION = Suggestion;
+    // Resources.
+    INVALID_ARN_PREFIX = Error;
+    MISSING_ARN_FIELD = Error;
+    INVALID_PARTITION = Error;
+    INVALID_SERVICE = Error;
+    INVALID_ARN_SERVICE_CASE = Error;
+    ARN_REGION_NOT_ALLOWED = Error;
+    ARN_ACCOUNT_NOT_ALLOWED = Error;
+    MISSING_ARN_REGION = Error;
+    INVALID_ARN_ACCOUNT = Error;
+    INVALID_ARN_RESOURCE = Error;
+    REDUNDANT_RESOURCE = Suggestion;
+    UNSUPPORTED_RESOURCE_ARN_IN_POLICY = Error;
+    UNSUPPORTED_ACTION_IN_POLICY = Error;
+    // Principals.
+    MISSING_PRINCIPAL = Error;
+    UNSUPPORTED_PRINCIPAL = Error;
+    INVALID_PRINCIPAL_FORMAT = Error;
+    INVALID_PRINCIPAL_KEY = Error;
+    EMPTY_ARRAY_PRINCIPAL = Suggestion;
+    EMPTY_OBJECT_PRINCIPAL = Suggestion;
+    UNSUPPORTED_WILDCARD_IN_PRINCIPAL = Error;
+    INVALID_ROLE_REFERENCE = Warning;
+    INVALID_USER_REFERENCE = Warning;
+    ALLOW_WITH_NOT_PRINCIPAL = SecurityWarning;
+    ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL = Error;
+    ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL = Error;
+    ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE = Error;
+    // Conditions.
+    EMPTY_OBJECT_CONDITION = Suggestion;
+    EMPTY_ARRAY_CONDITION = Suggestion;
+    EMPTY_ARRAY_CONDITION_FORALLVALUES = Suggestion;
+    EMPTY_ARRAY_CONDITION_FORANYVALUE = Suggestion;
+    EMPTY_ARRAY_CONDITION_IFEXISTS = Suggestion;
+    INVALID_CONDITION_OPERATOR = Error;
+    NULL_WITH_IF_EXISTS = Error;
+    NULL_WITH_QUALIFIER = Suggestion;
+    DUPLICATE_KEYS_WITH_DIFFERENT_CASE = Error;
+    INVALID_CONDITION_KEY_FORMAT = Error;
+    INVALID_GLOBAL_CONDITION_KEY = Error;
+    INVALID_SERVICE_CONDITION_KEY = Error;
+    UNSUPPORTED_GLOBAL_CONDITION_KEY = Error;
+    INVALID_CONDITION_DATA_TYPE = Error;
+    INVALID_CONDITION_MULTIPLE_BOOLEAN = Error;
+    INVALID_VARIABLE_FOR_OPERATOR = Error;
+    TYPE_MISMATCH = Warning;
+    TYPE_MISMATCH_BOOLEAN = Warning;
+    TYPE_MISMATCH_DATE = Warning;
+    TYPE_MISMATCH_IP_RANGE = Warning;
+    TYPE_MISMATCH_NUMBER = Warning;
+    TYPE_MISMATCH_STRING = Warning;
+    WILDCARD_WITHOUT_LIKE_OPERATOR = Warning;
+    FORALLVALUES_WITH_SINGLE_VALUED_KEY = SecurityWarning;
+    MISSING_QUALIFIER = Error;
+    REDUNDANT_CONDITION_VALUE_NUM = Suggestion;
+    IMPROVE_IP_RANGE = Suggestion;
+    PRIVATE_IP_ADDRESS = Error;
+    PRIVATE_NOT_IP_ADDRESS = Error;
+    PRIVATE_IP_ADDRESS_SUBSET = Suggestion;
+    PRIVATE_NOT_IP_ADDRESS_SUBSET = Suggestion;
+    // Overly broad grants.
+    PASS_ROLE_WITH_STAR_IN_RESOURCE = SecurityWarning;
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE = SecurityWarning;
+    PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION = SecurityWarning;
+    PASS_ROLE_WITH_NOT_RESOURCE = SecurityWarning;
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE = SecurityWarning;
+    PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE = SecurityWarning;
+    CREATE_SLR_WITH_STAR_IN_RESOURCE = Warning;
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE = Warning;
+    CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION = Warning;
+    CREATE_SLR_WITH_NOT_RESOURCE = Warning;
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE = Warning;
+    CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE = Warning;
+    // Service control policies.
+    SCP_SYNTAX_ERROR_ACTION_WILDCARD = Error;
+    SCP_SYNTAX_ERROR_ALLOW_CONDITION = Error;
+    SCP_SYNTAX_ERROR_ALLOW_NOTACTION = Error;
+    SCP_SYNTAX_ERROR_ALLOW_RESOURCE = Error;
+    SCP_SYNTAX_ERROR_NOTRESOURCE = Error;
+    SCP_SYNTAX_ERROR_PRINCIPAL = Error;
+}
+
+/// The check with this issue code.
+pub fn by_code(code: &str) -> Option<Check> {
+    ALL.iter().copied().find(|c| c.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_the_section_of_the_reference() {
+        assert_eq!(
+            PASS_ROLE_WITH_STAR_IN_RESOURCE.learn_more_link(),
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource"
+        );
+        assert_eq!(
+            MISSING_VERSION.learn_more_link(),
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-general-warning-missing-version"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            assert!(
+                ALL.iter().skip(i + 1).all(|b| b.code != a.code),
+                "{}",
+                a.code
+            );
+        }
+    }
+}
