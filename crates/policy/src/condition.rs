@@ -361,6 +361,13 @@ pub fn value_is_readable(op: ConditionOp, text: &str) -> bool {
     }
 }
 
+/// The instant a `Date*` operator reads from `text` (ISO 8601 or epoch seconds), in
+/// nanoseconds since the epoch; `None` when the text is not a date. Tools that reason
+/// about date conditions use the engine's own reading.
+pub fn date_instant(text: &str) -> Option<i128> {
+    date::parse_instant(text)
+}
+
 /// Whether `op`'s values may hold policy variables: the string, ARN and `Bool`
 /// operators, those the "Condition operators" page marks as supporting them.
 pub fn takes_variables(op: ConditionOp) -> bool {

@@ -1,0 +1,624 @@
+//! The request space of a check, cut into dimensions, and the column sets of every
+//! dimension's atoms.
+//!
+//! Columns are the statements of every policy taking part (in order) followed by the
+//! check's own predicates ([`Extra`]). For each dimension the candidate values
+//! (atoms) come from the partition of that dimension (`glob.rs`,
+//! `values.rs`, `principals.rs`); the column set of an atom is computed
+//! by the engine's own matchers (`CompiledStatement::matches_action`,
+//! `matches_resource`, `principal_match`, `CompiledCondition::matches`).
+use std::collections::HashMap;
+
+use policy::arn::ArnPattern;
+use policy::ast::{self, Effect};
+use policy::compile::{CompiledPolicy, CompiledStatement};
+use policy::condition::CompiledCondition;
+use policy::eval::PolicySet;
+use policy::request::{Context, ContextValue, Principal, PrincipalKind, Request, Resource};
+use policy::wildcard::Pattern;
+
+use crate::bits::{Bits, MAX_COLUMNS};
+use crate::glob::{self, Domain, Glob};
+use crate::principals::{self, Caller};
+use crate::values::{self, Family};
+use crate::CheckError;
+
+/// Product states the string exploration may visit per dimension.
+const MAX_STATES: usize = 200_000;
+/// Largest set of values a multi-valued key is tried with exhaustively.
+const MAX_SET_VALUES: usize = 8;
+
+/// The account of the caller of identity-based policies, and of their resources.
+pub(crate) const IDENTITY_ACCOUNT: &str = "111122223333";
+pub(crate) const IDENTITY_CALLER: &str = "arn:aws:iam::111122223333:user/analyzer-caller";
+
+/// Condition keys that tie a request to its caller's identity or network: a public
+/// caller can only carry values of them that the policy does not name.
+const IDENTITY_KEYS: [&str; 15] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:userid",
+    "aws:username",
+    "kms:calleraccount",
+    "aws:principalservicename",
+];
+
+/// One policy taking part in a check, parsed and ready for the engine.
+pub(crate) struct Source {
+    pub(crate) ast: ast::Policy,
+    pub(crate) set: PolicySet,
+    /// Evaluated as a resource-based policy (callers named by `Principal`).
+    pub(crate) resource_based: bool,
+}
+
+impl Source {
+    pub(crate) fn new(text: &str, resource_based: bool, name: &str) -> Result<Source, CheckError> {
+        let ast = policy::parse::parse_policy(text)
+            .map_err(|e| CheckError::InvalidPolicy(format!("{name}: {}", e.message)))?;
+        let compiled = CompiledPolicy::compile(&ast, name, "none")
+            .map_err(|e| CheckError::InvalidPolicy(format!("{name}: {}", e.message)))?;
+        let set = if resource_based {
+            // The caller's own account allows everything, so the decision is the
+            // resource-based policy's alone (cross-account: both sides must allow).
+            let allow_all = CompiledPolicy::from_text(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "caller",
+                "none",
+            )
+            .map_err(|e| CheckError::InvalidPolicy(e.message))?;
+            PolicySet {
+                identity: vec![allow_all],
+                resource: Some(compiled),
+                ..PolicySet::default()
+            }
+        } else {
+            PolicySet {
+                identity: vec![compiled],
+                ..PolicySet::default()
+            }
+        };
+        Ok(Source {
+            ast,
+            set,
+            resource_based,
+        })
+    }
+
+    pub(crate) fn compiled(&self) -> Option<&CompiledPolicy> {
+        if self.resource_based {
+            self.set.resource.as_ref()
+        } else {
+            self.set.identity.first()
+        }
+    }
+
+    fn statements(&self) -> &[CompiledStatement] {
+        self.compiled().map(|p| p.statements()).unwrap_or(&[])
+    }
+
+    /// Whether the engine allows `request` under this policy.
+    pub(crate) fn allows(&self, request: &Request) -> bool {
+        policy::eval::evaluate(request, &self.set).is_allowed()
+    }
+}
+
+/// A check's own predicate, a column beside the statements.
+pub(crate) enum Extra {
+    /// One entry of `CheckAccessNotGranted`'s access list: the action is one of
+    /// `actions` (any, when empty) and the resource one of `resources` (any, when empty).
+    Access {
+        action_texts: Vec<String>,
+        actions: Vec<Pattern>,
+        resource_texts: Vec<String>,
+        resources: Vec<ArnPattern>,
+    },
+    /// The action belongs to one of these services (`CheckNoPublicAccess`'s resource type).
+    Scope {
+        texts: Vec<String>,
+        actions: Vec<Pattern>,
+    },
+    /// The caller is one of the public, with the identity keys a public caller can carry.
+    Public,
+}
+
+/// The request space of one check.
+pub(crate) struct Problem<'a> {
+    pub(crate) sources: &'a [Source],
+    pub(crate) extras: Vec<Extra>,
+    /// Column of each source's first statement.
+    offsets: Vec<usize>,
+    columns: usize,
+    /// The account the resource belongs to in resource-based checks: named by no policy.
+    resource_account: String,
+    callers: Vec<Caller>,
+    /// Why the partition may miss classes, when it may.
+    pub(crate) inexact: Vec<String>,
+}
+
+/// The dimensions of a problem: atoms and their column sets.
+pub(crate) struct Dimensions {
+    pub(crate) actions: Vec<String>,
+    pub(crate) resources: Vec<String>,
+    pub(crate) callers: Vec<usize>,
+    pub(crate) keys: Vec<(String, Vec<Option<ContextValue>>)>,
+    pub(crate) bits: Vec<Vec<Bits>>,
+}
+
+impl<'a> Problem<'a> {
+    pub(crate) fn new(
+        sources: &'a [Source],
+        extras: Vec<Extra>,
+    ) -> Result<Problem<'a>, CheckError> {
+        let mut offsets = Vec::with_capacity(sources.len());
+        let mut columns = 0usize;
+        for s in sources {
+            offsets.push(columns);
+            columns += s.statements().len();
+        }
+        columns += extras.len();
+        if columns > MAX_COLUMNS {
+            return Err(CheckError::InvalidParameter(format!(
+                "The policies hold more than {MAX_COLUMNS} statements together."
+            )));
+        }
+        let asts: Vec<&ast::Policy> = sources.iter().map(|s| &s.ast).collect();
+        let named = principals::named_accounts(&asts);
+        let public_account = principals::fresh_account(&named, &[IDENTITY_ACCOUNT]);
+        let resource_account =
+            principals::fresh_account(&named, &[IDENTITY_ACCOUNT, public_account.as_str()]);
+        let callers = principals::candidate_callers(&asts, &public_account);
+        Ok(Problem {
+            sources,
+            extras,
+            offsets,
+            columns,
+            resource_account,
+            callers,
+            inexact: Vec::new(),
+        })
+    }
+
+    fn resource_based(&self) -> bool {
+        self.sources.iter().any(|s| s.resource_based)
+    }
+
+    /// The column of statement `index` of source `source`.
+    pub(crate) fn column(&self, source: usize, index: usize) -> usize {
+        self.offsets.get(source).copied().unwrap_or(0) + index
+    }
+
+    pub(crate) fn extra_column(&self, extra: usize) -> usize {
+        self.columns - self.extras.len() + extra
+    }
+
+    /// The columns of a source's statements with `effect`.
+    pub(crate) fn mask(&self, source: usize, effect: Effect) -> Bits {
+        let mut bits = Bits::default();
+        if let Some(s) = self.sources.get(source) {
+            for (i, stmt) in s.statements().iter().enumerate() {
+                if stmt.effect == effect {
+                    bits.set(self.column(source, i));
+                }
+            }
+        }
+        bits
+    }
+
+    /// Whether the policy of `source` allows a request with these columns.
+    pub(crate) fn allowed(&self, source: usize, bits: &Bits) -> bool {
+        bits.intersects(&self.mask(source, Effect::Allow))
+            && !bits.intersects(&self.mask(source, Effect::Deny))
+    }
+
+    /// The statement (index, sid) behind a column.
+    pub(crate) fn statement_of(&self, column: usize) -> Option<(usize, usize, Option<String>)> {
+        for (source, s) in self.sources.iter().enumerate() {
+            let start = self.column(source, 0);
+            let stmts = s.statements();
+            if column >= start && column < start + stmts.len() {
+                let stmt = stmts.get(column - start)?;
+                return Some((source, stmt.index, stmt.sid.clone()));
+            }
+        }
+        None
+    }
+
+    /// Sets the statement columns that `holds` says hold, and every extra column
+    /// (callers override the ones they decide).
+    fn statement_bits(&self, holds: &dyn Fn(&CompiledStatement) -> bool) -> Bits {
+        let mut bits = Bits::default();
+        for (source, s) in self.sources.iter().enumerate() {
+            for (i, stmt) in s.statements().iter().enumerate() {
+                if holds(stmt) {
+                    bits.set(self.column(source, i));
+                }
+            }
+        }
+        for e in 0..self.extras.len() {
+            bits.set(self.extra_column(e));
+        }
+        bits
+    }
+
+    fn action_atoms(&mut self) -> (Vec<String>, Vec<Bits>) {
+        let mut globs = Vec::new();
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut note = |text: &str, globs: &mut Vec<Glob>| {
+            globs.push(Glob::plain(text, true, true));
+            if let Some((prefix, _)) = text.split_once(':') {
+                if !prefix.contains(['*', '?'])
+                    && !prefixes.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                {
+                    prefixes.push(prefix.to_ascii_lowercase());
+                }
+            }
+        };
+        for s in self.sources {
+            for stmt in &s.ast.statements {
+                if let Some(block) = &stmt.action {
+                    for item in &block.list.items {
+                        note(&item.value, &mut globs);
+                    }
+                }
+            }
+        }
+        for e in &self.extras {
+            match e {
+                Extra::Access { action_texts, .. } => {
+                    for t in action_texts {
+                        note(t, &mut globs);
+                    }
+                }
+                Extra::Scope { texts, .. } => {
+                    for t in texts {
+                        note(t, &mut globs);
+                    }
+                }
+                Extra::Public => {}
+            }
+        }
+        let classes = glob::explore(&globs, Domain::Action, MAX_STATES);
+        if !classes.complete {
+            self.inexact
+                .push("too many action patterns to explore".to_string());
+        }
+        // Real actions of the services the patterns name, by column set.
+        let mut real: HashMap<Bits, String> = HashMap::new();
+        for prefix in &prefixes {
+            if let Some(service) = awsdata::service(prefix) {
+                for action in service.actions.iter() {
+                    let name = format!("{}:{}", service.prefix, action.name);
+                    let bits = self.action_bits(&name);
+                    real.entry(bits).or_insert(name);
+                }
+            }
+        }
+        let mut atoms = Vec::new();
+        let mut bits = Vec::new();
+        for rep in classes.representatives {
+            let b = self.action_bits(&rep);
+            atoms.push(real.get(&b).cloned().unwrap_or(rep));
+            bits.push(b);
+        }
+        (atoms, bits)
+    }
+
+    fn action_bits(&self, action: &str) -> Bits {
+        let mut bits = self.statement_bits(&|s| s.matches_action(action));
+        for (e, extra) in self.extras.iter().enumerate() {
+            let holds = match extra {
+                Extra::Access { actions, .. } => {
+                    actions.is_empty() || actions.iter().any(|p| p.matches(action))
+                }
+                Extra::Scope { actions, .. } => actions.iter().any(|p| p.matches(action)),
+                Extra::Public => true,
+            };
+            if !holds {
+                bits.clear(self.extra_column(e));
+            }
+        }
+        bits
+    }
+
+    fn resource_atoms(&mut self) -> (Vec<String>, Vec<Bits>) {
+        let mut globs = Vec::new();
+        for s in self.sources {
+            let variables = s.ast.variables_enabled();
+            for stmt in &s.ast.statements {
+                if let Some(block) = &stmt.resource {
+                    for item in &block.list.items {
+                        if variables && item.value.contains("${") {
+                            self.inexact.push(format!(
+                                "the resource {} holds a policy variable",
+                                item.value
+                            ));
+                            continue;
+                        }
+                        globs.push(Glob::arn(&item.value, false));
+                    }
+                }
+            }
+        }
+        for e in &self.extras {
+            if let Extra::Access { resource_texts, .. } = e {
+                for t in resource_texts {
+                    globs.push(Glob::arn(t, false));
+                }
+            }
+        }
+        let classes = glob::explore(&globs, Domain::Arn, MAX_STATES);
+        if !classes.complete {
+            self.inexact
+                .push("too many resource patterns to explore".to_string());
+        }
+        let mut atoms = vec!["*".to_string()];
+        atoms.extend(classes.representatives);
+        let bits = atoms.iter().map(|r| self.resource_bits(r)).collect();
+        (atoms, bits)
+    }
+
+    fn resource_bits(&self, arn: &str) -> Bits {
+        let empty = Context::new();
+        let mut bits = self.statement_bits(&|s| s.matches_resource(arn, &empty));
+        for (e, extra) in self.extras.iter().enumerate() {
+            if let Extra::Access { resources, .. } = extra {
+                if !(resources.is_empty() || resources.iter().any(|p| p.matches(arn))) {
+                    bits.clear(self.extra_column(e));
+                }
+            }
+        }
+        bits
+    }
+
+    /// The caller of identity-based checks.
+    pub(crate) fn identity_caller() -> Principal {
+        Principal {
+            kind: PrincipalKind::User,
+            arn: IDENTITY_CALLER.to_string(),
+            account: IDENTITY_ACCOUNT.to_string(),
+            role_arn: None,
+            service_linked_role: false,
+            in_management_account: false,
+        }
+    }
+
+    fn caller_atoms(&self) -> (Vec<usize>, Vec<Bits>) {
+        if !self.resource_based() {
+            let caller = Self::identity_caller();
+            let bits = self.statement_bits(&|s| {
+                s.principal_match(&caller) != policy::principal::PrincipalMatch::None
+            });
+            return (vec![usize::MAX], vec![bits]);
+        }
+        let mut atoms = Vec::new();
+        let mut all = Vec::new();
+        for (i, caller) in self.callers.iter().enumerate() {
+            let mut bits = self.statement_bits(&|s| {
+                s.principal_match(&caller.principal) != policy::principal::PrincipalMatch::None
+            });
+            for (e, extra) in self.extras.iter().enumerate() {
+                if matches!(extra, Extra::Public) && !caller.public {
+                    bits.clear(self.extra_column(e));
+                }
+            }
+            atoms.push(i);
+            all.push(bits);
+        }
+        (atoms, all)
+    }
+
+    pub(crate) fn caller(&self, atom: usize) -> Principal {
+        self.callers
+            .get(atom)
+            .map(|c| c.principal.clone())
+            .unwrap_or_else(Self::identity_caller)
+    }
+
+    /// The condition keys of every statement (lower case, and as first written), with
+    /// the conditions on each.
+    fn conditions_by_key(&self) -> Vec<(String, String, Vec<KeyCondition>)> {
+        let mut keys: Vec<(String, String, Vec<KeyCondition>)> = Vec::new();
+        for (source, s) in self.sources.iter().enumerate() {
+            let variables = s.ast.variables_enabled();
+            for (i, stmt) in s.ast.statements.iter().enumerate() {
+                for c in &stmt.conditions {
+                    let key = c.key.value.to_ascii_lowercase();
+                    let Ok(compiled) = CompiledCondition::compile(c, variables) else {
+                        continue;
+                    };
+                    let entry = KeyCondition {
+                        column: self.column(source, i),
+                        op: c.operator.value.op,
+                        qualified: c.operator.value.qualifier.is_some(),
+                        values: c
+                            .values
+                            .iter()
+                            .map(|v| v.value.as_text().to_string())
+                            .collect(),
+                        variables: variables
+                            && c.values.iter().any(|v| v.value.as_text().contains("${")),
+                        compiled,
+                    };
+                    match keys.iter_mut().find(|(k, _, _)| *k == key) {
+                        Some((_, _, list)) => list.push(entry),
+                        None => keys.push((key, c.key.value.clone(), vec![entry])),
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    fn key_atoms(
+        &mut self,
+        key: &str,
+        conditions: &[KeyCondition],
+    ) -> (Vec<Option<ContextValue>>, Vec<Bits>) {
+        let mut families: Vec<Family> = conditions
+            .iter()
+            .map(|c| values::family(c.op))
+            .filter(|f| *f != Family::Null)
+            .collect();
+        families.sort_unstable();
+        families.dedup();
+        if families.len() > 1 {
+            self.inexact.push(format!(
+                "the condition key {key} is compared by operators of different types"
+            ));
+        }
+        if conditions.iter().any(|c| c.variables) {
+            self.inexact.push(format!(
+                "a condition on {key} compares with a policy variable"
+            ));
+        }
+        let ops: Vec<_> = conditions
+            .iter()
+            .map(|c| (c.op, c.values.clone()))
+            .collect();
+        let typed = values::documented_type(key);
+        if let Some(t) = typed {
+            if families
+                .iter()
+                .any(|f| *f != t && !(t == Family::Numeric && *f == Family::Date))
+            {
+                self.inexact.push(format!(
+                    "the condition key {key} is compared as another type than its own"
+                ));
+            }
+        }
+        let candidates = values::candidates(&ops, typed, MAX_STATES);
+        if !candidates.complete {
+            self.inexact
+                .push(format!("too many values to explore for {key}"));
+        }
+        let mut atoms: Vec<Option<ContextValue>> = vec![None];
+        let multi = conditions.iter().any(|c| c.qualified);
+        if multi {
+            let n = candidates.values.len();
+            if n > MAX_SET_VALUES {
+                self.inexact.push(format!(
+                    "the multi-valued key {key} has too many classes of values to try every set"
+                ));
+            }
+            let limit = n.min(MAX_SET_VALUES);
+            for mask in 1u32..(1u32 << limit) {
+                let set: Vec<String> = (0..limit)
+                    .filter(|i| mask & (1 << i) != 0)
+                    .filter_map(|i| candidates.values.get(i).cloned())
+                    .collect();
+                atoms.push(Some(ContextValue::multi(set)));
+            }
+            for v in candidates.values.iter().skip(limit) {
+                atoms.push(Some(ContextValue::multi([v.clone()])));
+            }
+        } else {
+            atoms.extend(
+                candidates
+                    .values
+                    .iter()
+                    .map(|v| Some(ContextValue::single(v.clone()))),
+            );
+        }
+        let identity_key = IDENTITY_KEYS.contains(&key);
+        let named: Vec<&String> = conditions.iter().flat_map(|c| c.values.iter()).collect();
+        let mut bits = Vec::with_capacity(atoms.len());
+        for atom in &atoms {
+            let mut ctx = Context::new();
+            if let Some(v) = atom {
+                ctx.insert(key, v.clone());
+            }
+            let mut b = self.statement_bits(&|_| true);
+            for c in conditions {
+                if !c.compiled.matches(&ctx) {
+                    b.clear(c.column);
+                }
+            }
+            if identity_key {
+                let public = match atom {
+                    None => true,
+                    Some(v) => !v
+                        .values
+                        .iter()
+                        .any(|x| named.iter().any(|n| n.eq_ignore_ascii_case(x))),
+                };
+                for (e, extra) in self.extras.iter().enumerate() {
+                    if matches!(extra, Extra::Public) && !public {
+                        b.clear(self.extra_column(e));
+                    }
+                }
+            }
+            bits.push(b);
+        }
+        (atoms, bits)
+    }
+
+    /// Builds every dimension.
+    pub(crate) fn dimensions(&mut self) -> Dimensions {
+        let (actions, action_bits) = self.action_atoms();
+        let (resources, resource_bits) = self.resource_atoms();
+        let (callers, caller_bits) = self.caller_atoms();
+        let mut bits = vec![action_bits, resource_bits, caller_bits];
+        let mut keys = Vec::new();
+        for (key, written, conditions) in self.conditions_by_key() {
+            let (atoms, key_bits) = self.key_atoms(&key, &conditions);
+            // The key's name as first written, for the witness.
+            keys.push((written, atoms));
+            bits.push(key_bits);
+        }
+        Dimensions {
+            actions,
+            resources,
+            callers,
+            keys,
+            bits,
+        }
+    }
+
+    /// The request a path through the dimensions stands for.
+    pub(crate) fn request(&self, dims: &Dimensions, path: &[u32]) -> Option<Request> {
+        let at = |d: usize| path.get(d).map(|i| *i as usize);
+        let action = dims.actions.get(at(0)?)?.clone();
+        let arn = dims.resources.get(at(1)?)?.clone();
+        let caller_atom = *dims.callers.get(at(2)?)?;
+        let principal = self.caller(caller_atom);
+        let account = if self.resource_based() {
+            self.resource_account.clone()
+        } else {
+            IDENTITY_ACCOUNT.to_string()
+        };
+        let mut context = Context::new();
+        for (k, (key, atoms)) in dims.keys.iter().enumerate() {
+            if let Some(Some(value)) = atoms.get(at(3 + k)?) {
+                context.insert(key, value.clone());
+            }
+        }
+        Some(Request {
+            principal,
+            action,
+            resource: Resource {
+                arn,
+                account: Some(account),
+            },
+            context,
+        })
+    }
+}
+
+/// One condition on a key, with the column of its statement.
+struct KeyCondition {
+    column: usize,
+    op: ast::ConditionOp,
+    qualified: bool,
+    values: Vec<String>,
+    variables: bool,
+    compiled: CompiledCondition,
+}
