@@ -1,4 +1,6 @@
-//! The HTTP surface: `POST /` and `GET /` for the Query API, `GET /health`.
+//! The HTTP surface: `POST /` and `GET /` for the Query API, `GET /health`, and every
+//! other path for IAM Access Analyzer's REST API (`/analyzer`, `/finding`,
+//! `/policy/validation`, ...; see [`crate::access_analyzer`]).
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -11,7 +13,7 @@ use axum::Router;
 use rand::Rng;
 
 use crate::error::ApiError;
-use crate::pipeline::{self, Incoming};
+use crate::pipeline::{self, Answer, Incoming};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -26,6 +28,8 @@ pub fn router(state: AppState) -> Router {
             get(crate::web_identity::well_known::jwks),
         )
         .route("/", get(query).post(query))
+        // Access Analyzer's paths are many and templated; its own table routes them.
+        .fallback(access_analyzer)
         .with_state(state)
 }
 
@@ -123,6 +127,87 @@ async fn query(
         "request"
     );
     xml_response(answer.status, answer.body, &request_id)
+}
+
+fn json_response(answer: &Answer, request_id: &str) -> Response {
+    let mut response = Response::new(Body::from(answer.body.clone()));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::access_analyzer::CONTENT_TYPE),
+    );
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    if let Some(code) = answer
+        .error_code
+        .as_deref()
+        .and_then(|c| HeaderValue::from_str(c).ok())
+    {
+        headers.insert("x-amzn-errortype", code);
+    }
+    response
+}
+
+async fn access_analyzer(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let started = Instant::now();
+    let request_id = new_request_id();
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, state.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            tracing::info!(
+                request_id,
+                status = 413,
+                error = "RequestEntityTooLarge",
+                "request refused"
+            );
+            let answer = Answer {
+                status: 413,
+                body: format!(
+                    "{{\"message\":\"Request body is larger than the limit of {} bytes.\"}}",
+                    state.max_body_bytes
+                ),
+                action: None,
+                principal: None,
+                decision: "-",
+                error_code: Some("RequestEntityTooLarge".to_owned()),
+            };
+            return json_response(&answer, &request_id);
+        }
+    };
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let incoming = Incoming {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        body: &body,
+        source_ip: peer.ip(),
+        secure_transport: false,
+    };
+    let answer = crate::access_analyzer::handle(&state, &incoming, &request_id).await;
+    tracing::info!(
+        request_id,
+        action = answer.action.as_deref().unwrap_or("-"),
+        principal = answer.principal.as_deref().unwrap_or("-"),
+        decision = answer.decision,
+        status = answer.status,
+        error = answer.error_code.as_deref().unwrap_or("-"),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    json_response(&answer, &request_id)
 }
 
 #[cfg(test)]

@@ -33,6 +33,14 @@ impl LastUsed {
         }
     }
 
+    /// When the key was used since the last flush, if it was.
+    pub fn pending_date(&self, access_key_id: &str) -> Option<Timestamp> {
+        self.pending
+            .lock()
+            .ok()
+            .and_then(|p| p.get(access_key_id).and_then(|u| u.date))
+    }
+
     /// Writes what was recorded since the last flush.
     pub async fn flush(&self, store: &dyn Store) {
         let uses: Vec<_> = match self.pending.lock() {

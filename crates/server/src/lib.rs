@@ -11,6 +11,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod access_analyzer;
+pub mod allowed_services;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;
@@ -23,6 +25,7 @@ pub mod identity;
 pub mod last_used;
 pub mod ops;
 pub mod pipeline;
+pub mod service_usage;
 pub mod state;
 pub mod sts;
 pub mod web_identity;
@@ -56,6 +59,7 @@ pub async fn serve(
             loop {
                 tick.tick().await;
                 state.last_used.flush(&*state.store).await;
+                state.service_usage.flush(&*state.store).await;
             }
         })
     };
@@ -66,6 +70,7 @@ pub async fn serve(
         .map_err(|e| format!("server error: {e}"));
     flusher.abort();
     state.last_used.flush(&*state.store).await;
+    state.service_usage.flush(&*state.store).await;
     tracing::info!("stopped");
     served
 }

@@ -181,6 +181,9 @@ async fn run(
             .last_used
             .record(&caller.access_key_id, service.signing_name(), &region);
     }
+    state
+        .service_usage
+        .record(&caller, service.signing_name(), operation.name, &region);
 
     // Shape constraints of the operation's input (botocore's model), before any data is
     // read on the request's behalf.

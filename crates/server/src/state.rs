@@ -8,6 +8,7 @@ use crate::authz::PolicyCache;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::last_used::LastUsed;
+use crate::service_usage::ServiceUsage;
 use crate::sts::Sessions;
 use crate::web_identity::WebIdentity;
 
@@ -20,6 +21,10 @@ pub struct Shared {
     pub signing_keys: SigningKeyCache,
     pub policies: PolicyCache,
     pub last_used: LastUsed,
+    /// Which user or role used which service (service last accessed).
+    pub service_usage: ServiceUsage,
+    /// Where each Access Analyzer analyzer's last analysis started.
+    pub analyses: crate::access_analyzer::analysis::Marks,
     /// Temporary credentials: the token key ring and session permissions.
     pub sessions: Sessions,
     /// OpenID providers' keys and iamd's own token issuer.
@@ -36,6 +41,8 @@ pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
         signing_keys: SigningKeyCache::new(SIGNING_KEYS),
         policies: PolicyCache::new(store.clone()),
         last_used: LastUsed::default(),
+        service_usage: ServiceUsage::default(),
+        analyses: Default::default(),
         sessions: Sessions::new(store.clone()),
         web_identity: WebIdentity::new(config),
         max_body_bytes: config.max_body_bytes,

@@ -8,6 +8,7 @@
 //! Account ids scope every call: an entity of another account is never found.
 use async_trait::async_trait;
 
+use crate::access_analyzer::*;
 use crate::error::StoreResult;
 use crate::federation::*;
 use crate::model::*;
@@ -671,6 +672,108 @@ pub trait FederationStore: Send + Sync {
     async fn web_identity_keys(&self) -> StoreResult<Vec<WebIdentityKey>>;
 }
 
+/// IAM Access Analyzer: analyzers (named by ARN), their archive rules and findings.
+/// A missing analyzer or rule is `NoSuchEntity`; a name in use is `EntityAlreadyExists`.
+#[async_trait]
+pub trait AccessAnalyzerStore: Send + Sync {
+    async fn create_analyzer(
+        &self,
+        account_id: &str,
+        analyzer: NewAnalyzer,
+    ) -> StoreResult<Analyzer>;
+    /// With tags.
+    async fn get_analyzer(&self, account_id: &str, arn: &str) -> StoreResult<Analyzer>;
+    /// The account's analyzers in `region`, by name, with tags.
+    async fn list_analyzers(&self, account_id: &str, region: &str) -> StoreResult<Vec<Analyzer>>;
+    async fn update_analyzer_configuration(
+        &self,
+        account_id: &str,
+        arn: &str,
+        configuration: Option<String>,
+    ) -> StoreResult<Analyzer>;
+    /// Deletes the analyzer with its rules, findings and tags.
+    async fn delete_analyzer(&self, account_id: &str, arn: &str) -> StoreResult<()>;
+    async fn tag_analyzer(&self, account_id: &str, arn: &str, tags: Vec<Tag>) -> StoreResult<()>;
+    async fn untag_analyzer(
+        &self,
+        account_id: &str,
+        arn: &str,
+        keys: Vec<String>,
+    ) -> StoreResult<()>;
+
+    /// Creates (`replace == false`; `EntityAlreadyExists` when present) or replaces
+    /// (`replace == true`; `NoSuchEntity` when absent) an archive rule.
+    async fn put_archive_rule(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+        name: &str,
+        filter: &str,
+        replace: bool,
+    ) -> StoreResult<ArchiveRule>;
+    async fn get_archive_rule(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+        name: &str,
+    ) -> StoreResult<ArchiveRule>;
+    /// By name.
+    async fn list_archive_rules(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+    ) -> StoreResult<Vec<ArchiveRule>>;
+    async fn delete_archive_rule(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+        name: &str,
+    ) -> StoreResult<()>;
+
+    /// Every finding of the analyzer, oldest first.
+    async fn list_analyzer_findings(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+    ) -> StoreResult<Vec<AnalyzerFinding>>;
+    /// Writes one analysis run in one transaction.
+    async fn save_analysis(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+        result: AnalysisResult,
+    ) -> StoreResult<()>;
+    /// Sets the status of these findings (all or none: an unknown id is `NoSuchEntity`).
+    async fn set_findings_status(
+        &self,
+        account_id: &str,
+        analyzer_arn: &str,
+        ids: Vec<String>,
+        status: &str,
+    ) -> StoreResult<()>;
+}
+
+/// Which principal used which service and when (service last accessed), written in
+/// batches, and the report jobs of `GenerateServiceLastAccessedDetails`.
+#[async_trait]
+pub trait ServiceUsageStore: Send + Sync {
+    /// Keeps, per entity, service and action, the newest use.
+    async fn record_service_uses(&self, uses: Vec<ServiceUse>) -> StoreResult<()>;
+    /// The uses recorded for these entities (service level and action level).
+    async fn service_uses(
+        &self,
+        account_id: &str,
+        entity_arns: Vec<String>,
+    ) -> StoreResult<Vec<ServiceUse>>;
+    async fn create_access_report_job(&self, job: AccessReportJob) -> StoreResult<()>;
+    /// `NoSuchEntity` for an unknown job id.
+    async fn get_access_report_job(
+        &self,
+        account_id: &str,
+        job_id: &str,
+    ) -> StoreResult<AccessReportJob>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -689,6 +792,8 @@ pub trait Store:
     + CredentialReportStore
     + FederationStore
     + SessionKeyStore
+    + AccessAnalyzerStore
+    + ServiceUsageStore
     + Send
     + Sync
     + 'static

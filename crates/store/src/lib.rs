@@ -18,6 +18,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod access_analyzer;
 pub mod api;
 pub mod error;
 pub mod federation;
@@ -30,6 +31,7 @@ pub mod sqlite;
 pub mod time;
 pub mod totp;
 
+pub use access_analyzer::*;
 pub use api::*;
 pub use error::{ErrorKind, StoreError, StoreResult};
 pub use federation::*;

@@ -11,6 +11,7 @@ use crate::api::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::secret::MasterKey;
 
+mod access_analyzer;
 mod access_keys;
 mod accounts;
 mod attachments;
@@ -26,6 +27,7 @@ mod policies;
 mod roles;
 mod rows;
 mod schema;
+mod service_usage;
 mod session_keys;
 mod tags;
 mod trust_principals;

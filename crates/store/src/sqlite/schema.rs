@@ -286,6 +286,67 @@ CREATE TABLE web_identity_keys (
 ) WITHOUT ROWID;
 CREATE INDEX web_identity_keys_by_algorithm ON web_identity_keys (algorithm, created_ms);
 "#,
+    r#"
+-- IAM Access Analyzer. Configurations, filters and finding details are the API's JSON.
+CREATE TABLE analyzers (
+    arn                       TEXT PRIMARY KEY,
+    account_id                TEXT NOT NULL,
+    region                    TEXT NOT NULL,
+    name                      TEXT NOT NULL,
+    analyzer_type             TEXT NOT NULL,
+    status                    TEXT NOT NULL,
+    created_ms                INTEGER NOT NULL,
+    configuration             TEXT,
+    last_resource_analyzed    TEXT,
+    last_resource_analyzed_ms INTEGER,
+    analyzed_epoch            INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX analyzers_by_account ON analyzers (account_id, region, name);
+
+CREATE TABLE archive_rules (
+    analyzer_arn TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    filter       TEXT NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    updated_ms   INTEGER NOT NULL,
+    PRIMARY KEY (analyzer_arn, name)
+) WITHOUT ROWID;
+
+CREATE TABLE analyzer_findings (
+    analyzer_arn           TEXT NOT NULL,
+    id                     TEXT NOT NULL,
+    finding_type           TEXT NOT NULL,
+    resource               TEXT NOT NULL,
+    resource_type          TEXT NOT NULL,
+    resource_owner_account TEXT NOT NULL,
+    status                 TEXT NOT NULL,
+    details                TEXT NOT NULL,
+    created_ms             INTEGER NOT NULL,
+    updated_ms             INTEGER NOT NULL,
+    analyzed_ms            INTEGER NOT NULL,
+    PRIMARY KEY (analyzer_arn, id)
+) WITHOUT ROWID;
+
+-- Service last accessed: the newest use per entity, service and action ('' = the
+-- service as a whole).
+CREATE TABLE service_last_accessed (
+    account_id TEXT NOT NULL,
+    entity_arn TEXT NOT NULL,
+    service    TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    last_ms    INTEGER NOT NULL,
+    region     TEXT NOT NULL,
+    PRIMARY KEY (account_id, entity_arn, service, action)
+) WITHOUT ROWID;
+
+CREATE TABLE access_report_jobs (
+    job_id      TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL,
+    arn         TEXT NOT NULL,
+    granularity TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

@@ -1,0 +1,235 @@
+//! IAM Access Analyzer's API (`rest-json`, SigV4 service `access-analyzer`) on the
+//! same listener as IAM and STS.
+//!
+//! A request goes through [`handle`]: match the method and path against the route
+//! table ([`routes`]), parse the JSON body, authenticate with SigV4 (the same
+//! [`crate::authn`] path as IAM), resolve the resource (an analyzer or archive-rule
+//! ARN, `*` for the policy checks), authorize `access-analyzer:<Operation>` with the
+//! caller's policies exactly as IAM calls are authorized, then run the handler, which
+//! answers a JSON document. Errors are rendered in one place ([`protocol::AaError`]).
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+use store::{Analyzer, Tag};
+
+use crate::authn::{authenticate, Authenticated};
+use crate::context::{self, RequestEnv};
+use crate::identity::Caller;
+use crate::ops::BoxFuture;
+use crate::pipeline::{Answer, Incoming};
+use crate::state::AppState;
+
+pub mod analysis;
+pub mod analyzers;
+pub mod archive_rules;
+pub mod filter;
+pub mod findings;
+pub mod input;
+pub mod protocol;
+pub mod routes;
+
+use input::Input;
+use protocol::{AaError, AaResult};
+
+/// The SigV4 signing name and the prefix of the IAM actions.
+pub const SERVICE: &str = "access-analyzer";
+
+/// The `Content-Type` of every answer.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// One authenticated Access Analyzer request.
+pub struct AaCall {
+    pub state: AppState,
+    pub caller: Caller,
+    pub input: Input,
+    pub region: String,
+    pub request_id: String,
+    pub env: RequestEnv,
+}
+
+impl AaCall {
+    pub fn account(&self) -> &str {
+        &self.caller.account_id
+    }
+
+    /// The ARN of this account's analyzer `name` in the request's region.
+    pub fn analyzer_arn(&self, name: &str) -> String {
+        store::analyzer_arn(&self.region, self.account(), name)
+    }
+}
+
+/// What an operation acts on, for authorization: the ARN, the resource's tags
+/// (`aws:ResourceTag/*`) and the analyzer when the resolver read it.
+#[derive(Debug, Clone, Default)]
+pub struct AaTarget {
+    pub arn: String,
+    pub tags: Vec<Tag>,
+    pub analyzer: Option<Analyzer>,
+}
+
+impl AaTarget {
+    pub fn any() -> Self {
+        AaTarget {
+            arn: "*".to_owned(),
+            ..AaTarget::default()
+        }
+    }
+
+    pub fn arn(arn: String) -> Self {
+        AaTarget {
+            arn,
+            ..AaTarget::default()
+        }
+    }
+
+    pub fn analyzer(analyzer: Analyzer) -> Self {
+        AaTarget {
+            arn: analyzer.arn.clone(),
+            tags: analyzer.tags.clone(),
+            analyzer: Some(analyzer),
+        }
+    }
+}
+
+pub type AaHandler = for<'a> fn(&'a AaCall, &'a AaTarget) -> BoxFuture<'a, AaResult<Value>>;
+pub type AaResolver = for<'a> fn(&'a AaCall) -> BoxFuture<'a, AaResult<AaTarget>>;
+
+/// One operation: its name, the IAM action it is authorized as (the V2 finding
+/// operations share their predecessors' actions), how to find its resource, and
+/// what it does.
+pub struct AaOperation {
+    pub name: &'static str,
+    pub action: &'static str,
+    pub resolve: AaResolver,
+    pub handler: AaHandler,
+}
+
+/// Builds an [`AaOperation`] from `async fn resolve(&AaCall) -> AaResult<AaTarget>` and
+/// `async fn handler(&AaCall, &AaTarget) -> AaResult<Value>`.
+#[macro_export]
+macro_rules! aa_operation {
+    ($name:literal, $action:literal, $resolve:path, $handler:path) => {
+        $crate::access_analyzer::AaOperation {
+            name: $name,
+            action: $action,
+            resolve: |call| Box::pin($resolve(call)),
+            handler: |call, target| Box::pin($handler(call, target)),
+        }
+    };
+}
+
+/// For the access log and the wrappers around this front.
+#[derive(Default)]
+struct Trace {
+    action: Option<String>,
+    principal: Option<String>,
+    decision: Option<&'static str>,
+}
+
+/// Serves one Access Analyzer request. The answer's body is JSON; on failure
+/// `error_code` is the `x-amzn-ErrorType`.
+pub async fn handle(state: &AppState, req: &Incoming<'_>, request_id: &str) -> Answer {
+    let mut trace = Trace::default();
+    let result = run(state, req, request_id, &mut trace).await;
+    let (status, body, error_code, decision) = match result {
+        Ok(value) => (200, value.to_string(), None, trace.decision.unwrap_or("-")),
+        Err(e) => {
+            let decision = if e.code == "AccessDeniedException" {
+                "denied"
+            } else {
+                trace.decision.unwrap_or("-")
+            };
+            (e.status, e.to_json(), Some(e.code.to_owned()), decision)
+        }
+    };
+    Answer {
+        status,
+        body,
+        action: trace.action,
+        principal: trace.principal,
+        decision,
+        error_code,
+    }
+}
+
+fn parse_body(body: &[u8]) -> AaResult<Map<String, Value>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(AaError::validation(
+            "cannotParse",
+            "The request body is not a JSON object.",
+        )),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    req: &Incoming<'_>,
+    request_id: &str,
+    trace: &mut Trace,
+) -> AaResult<Value> {
+    let (operation, labels) = routes::find(req.method, req.path)?;
+    trace.action = Some(operation.name.to_owned());
+    let body = parse_body(req.body)?;
+    let query = protocol::parse_query(req.query)?;
+
+    let signed = sigv4::Request {
+        method: req.method,
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+    };
+    let Authenticated { caller, region } = authenticate(state, &signed, req.body, SERVICE).await?;
+    trace.principal = Some(caller.arn.clone());
+    if caller.session.is_none() {
+        state
+            .last_used
+            .record(&caller.access_key_id, SERVICE, &region);
+    }
+    state
+        .service_usage
+        .record(&caller, SERVICE, operation.action, &region);
+
+    let env = RequestEnv {
+        source_ip: req.source_ip,
+        secure_transport: req.secure_transport,
+        now: SystemTime::now(),
+        region: region.clone(),
+    };
+    let call = AaCall {
+        state: state.clone(),
+        caller,
+        input: Input {
+            labels,
+            query,
+            body,
+        },
+        region,
+        request_id: request_id.to_owned(),
+        env,
+    };
+    let target = (operation.resolve)(&call).await?;
+    let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
+    let context = context::build(
+        &call.caller,
+        &permissions.tags,
+        &target.tags,
+        &call.env,
+        &awsquery::Params::default(),
+    );
+    let action = format!("{SERVICE}:{}", operation.action);
+    crate::sts::authorization_message::authorize(
+        state,
+        &call.caller,
+        &permissions,
+        &action,
+        &target.arn,
+        context,
+    )
+    .await?;
+    trace.decision = Some("allowed");
+    (operation.handler)(&call, &target).await
+}

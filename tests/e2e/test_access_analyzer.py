@@ -1,0 +1,429 @@
+"""IAM Access Analyzer's API (rest-json, service `access-analyzer`) on iamd's listener,
+driven by boto3 and the aws CLI: analyzers, archive rules, external and unused access
+findings, authorization of every call and AWS-shaped errors."""
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, unique
+from test_cli import aws
+
+OTHER_ACCOUNT = "210987654321"
+
+
+def trust(principal, action="sts:AssumeRole", condition=None):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": action}
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def error(excinfo):
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+@pytest.fixture(scope="module")
+def aa(iamd):
+    return iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer")
+
+
+def analyzer_arn(name):
+    return f"arn:aws:access-analyzer:{REGION}:{ACCOUNT_ID}:analyzer/{name}"
+
+
+def findings_of(aa, arn, **kwargs):
+    return aa.list_findings(analyzerArn=arn, **kwargs)["findings"]
+
+
+def test_analyzer_lifecycle_and_tags(aa):
+    name = unique("acct")
+    arn = aa.create_analyzer(analyzerName=name, type="ACCOUNT", tags={"team": "sec"})["arn"]
+    assert arn == analyzer_arn(name)
+    got = aa.get_analyzer(analyzerName=name)["analyzer"]
+    assert got["name"] == name and got["type"] == "ACCOUNT" and got["status"] == "ACTIVE"
+    assert got["tags"] == {"team": "sec"}
+    assert name in [a["name"] for a in aa.list_analyzers()["analyzers"]]
+    assert name in [a["name"] for a in aa.list_analyzers(type="ACCOUNT")["analyzers"]]
+    assert name not in [a["name"] for a in aa.list_analyzers(type="ACCOUNT_UNUSED_ACCESS")["analyzers"]]
+
+    aa.tag_resource(resourceArn=arn, tags={"env": "prod"})
+    assert aa.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "sec", "env": "prod"}
+    aa.untag_resource(resourceArn=arn, tagKeys=["team"])
+    assert aa.list_tags_for_resource(resourceArn=arn)["tags"] == {"env": "prod"}
+
+    with pytest.raises(ClientError) as e:
+        aa.create_analyzer(analyzerName=name, type="ACCOUNT")
+    assert error(e) == ("ConflictException", 409)
+
+    aa.delete_analyzer(analyzerName=name)
+    with pytest.raises(ClientError) as e:
+        aa.get_analyzer(analyzerName=name)
+    assert error(e) == ("ResourceNotFoundException", 404)
+    assert e.value.response["resourceType"] == "Analyzer" if "resourceType" in e.value.response else True
+
+
+def test_list_analyzers_pages(aa):
+    names = [unique(f"page{i}") for i in range(3)]
+    for name in names:
+        aa.create_analyzer(analyzerName=name, type="ACCOUNT")
+    seen, token = [], None
+    while True:
+        kwargs = {"maxResults": 2, **({"nextToken": token} if token else {})}
+        page = aa.list_analyzers(**kwargs)
+        assert len(page["analyzers"]) <= 2
+        seen += [a["name"] for a in page["analyzers"]]
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert set(names) <= set(seen)
+    assert len(seen) == len(set(seen))
+    for name in names:
+        aa.delete_analyzer(analyzerName=name)
+
+
+def test_unused_access_configuration(aa):
+    name = unique("unused")
+    aa.create_analyzer(
+        analyzerName=name,
+        type="ACCOUNT_UNUSED_ACCESS",
+        configuration={"unusedAccess": {"unusedAccessAge": 30}},
+    )
+    got = aa.get_analyzer(analyzerName=name)["analyzer"]
+    assert got["configuration"]["unusedAccess"]["unusedAccessAge"] == 30
+    out = aa.update_analyzer(analyzerName=name, configuration={"unusedAccess": {"unusedAccessAge": 60}})
+    assert out["configuration"]["unusedAccess"]["unusedAccessAge"] == 60
+    default = unique("unused")
+    aa.create_analyzer(analyzerName=default, type="ACCOUNT_UNUSED_ACCESS")
+    assert aa.get_analyzer(analyzerName=default)["analyzer"]["configuration"]["unusedAccess"]["unusedAccessAge"] == 90
+    for bad in (0, 366):
+        with pytest.raises(ClientError) as e:
+            aa.create_analyzer(
+                analyzerName=unique("bad"),
+                type="ACCOUNT_UNUSED_ACCESS",
+                configuration={"unusedAccess": {"unusedAccessAge": bad}},
+            )
+        assert error(e) == ("ValidationException", 400)
+    aa.delete_analyzer(analyzerName=name)
+    aa.delete_analyzer(analyzerName=default)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"analyzerName": "1starts-with-digit", "type": "ACCOUNT"},
+        {"analyzerName": "has space", "type": "ACCOUNT"},
+        {"analyzerName": "x" * 256, "type": "ACCOUNT"},
+        {"analyzerName": "org", "type": "ORGANIZATION"},
+    ],
+)
+def test_bad_analyzers_are_validation_errors(aa, kwargs):
+    with pytest.raises(ClientError) as e:
+        aa.create_analyzer(**kwargs)
+    assert error(e) == ("ValidationException", 400)
+
+
+def test_external_access_findings_follow_trust_policies(iamd, root, aa):
+    role = unique("xacct")
+    root.create_role(
+        RoleName=role,
+        AssumeRolePolicyDocument=trust(
+            {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+            condition={"StringEquals": {"sts:ExternalId": "shared-secret"}},
+        ),
+    )
+    public = unique("public")
+    root.create_role(RoleName=public, AssumeRolePolicyDocument=trust("*"))
+    internal = unique("internal")
+    root.create_role(RoleName=internal, AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}))
+    service = unique("service")
+    root.create_role(RoleName=service, AssumeRolePolicyDocument=trust({"Service": "ec2.amazonaws.com"}))
+
+    name = unique("ext")
+    arn = aa.create_analyzer(analyzerName=name, type="ACCOUNT")["arn"]
+    findings = findings_of(aa, arn)
+    by_role = {f["resource"].rsplit("/", 1)[1]: f for f in findings}
+    assert internal not in by_role and service not in by_role
+    cross = by_role[role]
+    assert cross["principal"] == {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"}
+    assert cross["action"] == ["sts:AssumeRole"]
+    assert cross["condition"] == {"sts:ExternalId": "shared-secret"}
+    assert cross["isPublic"] is False
+    assert cross["resourceType"] == "AWS::IAM::Role"
+    assert cross["status"] == "ACTIVE"
+    assert cross["resourceOwnerAccount"] == ACCOUNT_ID
+    assert by_role[public]["isPublic"] is True
+
+    got = aa.get_finding(analyzerArn=arn, id=cross["id"])["finding"]
+    assert got["id"] == cross["id"] and got["principal"] == cross["principal"]
+    v2 = aa.get_finding_v2(analyzerArn=arn, id=cross["id"])
+    assert v2["findingType"] == "ExternalAccess"
+    assert v2["findingDetails"][0]["externalAccessDetails"]["principal"] == cross["principal"]
+    listed_v2 = aa.list_findings_v2(analyzerArn=arn)["findings"]
+    assert {f["id"] for f in listed_v2} == {f["id"] for f in findings}
+
+    # Filters: eq / neq / contains / exists.
+    only_public = findings_of(aa, arn, filter={"isPublic": {"eq": ["true"]}})
+    assert [f["resource"] for f in only_public] == [by_role[public]["resource"]]
+    assert cross["id"] in [f["id"] for f in findings_of(aa, arn, filter={"condition.sts:ExternalId": {"exists": True}})]
+    assert cross["id"] not in [f["id"] for f in findings_of(aa, arn, filter={"resource": {"neq": [cross["resource"]]}})]
+    assert cross["id"] in [f["id"] for f in findings_of(aa, arn, filter={"principal.AWS": {"contains": [OTHER_ACCOUNT]}})]
+
+    # The access goes away: the finding is resolved; it comes back: active again.
+    root.update_assume_role_policy(RoleName=role, PolicyDocument=trust({"Service": "lambda.amazonaws.com"}))
+    assert aa.get_finding(analyzerArn=arn, id=cross["id"])["finding"]["status"] == "RESOLVED"
+    root.update_assume_role_policy(
+        RoleName=role,
+        PolicyDocument=trust(
+            {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+            condition={"StringEquals": {"sts:ExternalId": "shared-secret"}},
+        ),
+    )
+    aa.start_resource_scan(analyzerArn=arn, resourceArn=cross["resource"])
+    assert aa.get_finding(analyzerArn=arn, id=cross["id"])["finding"]["status"] == "ACTIVE"
+
+    # A new federated trust shows up lazily on the next listing.
+    federated = unique("fed")
+    root.create_role(
+        RoleName=federated,
+        AssumeRolePolicyDocument=trust(
+            {"Federated": f"arn:aws:iam::{ACCOUNT_ID}:saml-provider/corp"}, action="sts:AssumeRoleWithSAML"
+        ),
+    )
+    fed = [f for f in findings_of(aa, arn) if f["resource"].endswith("/" + federated)]
+    assert fed and fed[0]["principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT_ID}:saml-provider/corp"}
+
+    # Archive and unarchive by id and by resource.
+    aa.update_findings(analyzerArn=arn, ids=[cross["id"]], status="ARCHIVED")
+    assert aa.get_finding(analyzerArn=arn, id=cross["id"])["finding"]["status"] == "ARCHIVED"
+    aa.update_findings(analyzerArn=arn, resourceArn=cross["resource"], status="ACTIVE")
+    assert aa.get_finding(analyzerArn=arn, id=cross["id"])["finding"]["status"] == "ACTIVE"
+    with pytest.raises(ClientError) as e:
+        aa.update_findings(analyzerArn=arn, ids=["00000000-0000-0000-0000-000000000000"], status="ARCHIVED")
+    assert error(e) == ("ResourceNotFoundException", 404)
+    with pytest.raises(ClientError) as e:
+        aa.update_findings(analyzerArn=arn, ids=[cross["id"]], status="RESOLVED")
+    assert error(e) == ("ValidationException", 400)
+
+    stats = aa.get_findings_statistics(analyzerArn=arn)["findingsStatistics"][0]["externalAccessFindingsStatistics"]
+    assert stats["totalActiveFindings"] >= 3
+    assert stats["resourceTypeStatistics"]["AWS::IAM::Role"]["totalActivePublic"] >= 1
+
+    # Paging with a sort order.
+    seen, token = [], None
+    while True:
+        kwargs = {"maxResults": 1, "sort": {"attributeName": "resource", "orderBy": "DESC"}}
+        if token:
+            kwargs["nextToken"] = token
+        page = aa.list_findings(analyzerArn=arn, **kwargs)
+        seen += [f["resource"] for f in page["findings"]]
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert seen == sorted(seen, reverse=True)
+    assert len(seen) == len(findings_of(aa, arn))
+    aa.delete_analyzer(analyzerName=name)
+
+
+def test_archive_rules(root, aa):
+    role = unique("archived")
+    root.create_role(RoleName=role, AssumeRolePolicyDocument=trust({"AWS": "444455556666"}))
+    name = unique("rules")
+    arn = aa.create_analyzer(
+        analyzerName=name,
+        type="ACCOUNT",
+        archiveRules=[{"ruleName": "trusted-partner", "filter": {"principal.AWS": {"eq": ["444455556666"]}}}],
+    )["arn"]
+    mine = [f for f in findings_of(aa, arn) if f["resource"].endswith("/" + role)]
+    assert mine[0]["status"] == "ARCHIVED"
+
+    rule = aa.get_archive_rule(analyzerName=name, ruleName="trusted-partner")["archiveRule"]
+    assert rule["filter"] == {"principal.AWS": {"eq": ["444455556666"]}}
+    aa.create_archive_rule(analyzerName=name, ruleName="public", filter={"isPublic": {"eq": ["true"]}})
+    assert [r["ruleName"] for r in aa.list_archive_rules(analyzerName=name)["archiveRules"]] == [
+        "public",
+        "trusted-partner",
+    ]
+    with pytest.raises(ClientError) as e:
+        aa.create_archive_rule(analyzerName=name, ruleName="public", filter={"isPublic": {"eq": ["true"]}})
+    assert error(e) == ("ConflictException", 409)
+    aa.update_archive_rule(analyzerName=name, ruleName="public", filter={"isPublic": {"eq": ["false"]}})
+    assert aa.get_archive_rule(analyzerName=name, ruleName="public")["archiveRule"]["filter"] == {
+        "isPublic": {"eq": ["false"]}
+    }
+
+    # Unarchive, then apply the rule again.
+    aa.update_findings(analyzerArn=arn, ids=[mine[0]["id"]], status="ACTIVE")
+    aa.apply_archive_rule(analyzerArn=arn, ruleName="trusted-partner")
+    assert aa.get_finding(analyzerArn=arn, id=mine[0]["id"])["finding"]["status"] == "ARCHIVED"
+
+    for bad_filter in ({"status": {}}, {"status": {"eq": [f"v{i}" for i in range(21)]}}):
+        with pytest.raises(ClientError) as e:
+            aa.create_archive_rule(analyzerName=name, ruleName="bad", filter=bad_filter)
+        assert error(e)[0] == "ValidationException"
+    aa.delete_archive_rule(analyzerName=name, ruleName="public")
+    with pytest.raises(ClientError) as e:
+        aa.get_archive_rule(analyzerName=name, ruleName="public")
+    assert error(e) == ("ResourceNotFoundException", 404)
+    with pytest.raises(ClientError) as e:
+        aa.create_archive_rule(analyzerName=unique("absent"), ruleName="r", filter={"status": {"eq": ["ACTIVE"]}})
+    assert error(e) == ("ResourceNotFoundException", 404)
+    aa.delete_analyzer(analyzerName=name)
+
+
+def test_unused_access_findings(iamd, root, aa):
+    # A role nobody assumed, a key nobody used, a password nobody logged in with.
+    role = unique("idle")
+    root.create_role(RoleName=role, AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}))
+    user = unique("idle")
+    root.create_user(UserName=user)
+    key = root.create_access_key(UserName=user)["AccessKey"]
+    root.create_login_profile(UserName=user, Password="An-unused-passw0rd!")
+    # A user who works: reads IAM, never touches S3, which the policy also allows.
+    worker = unique("worker")
+    root.create_user(UserName=worker)
+    root.put_user_policy(
+        UserName=worker,
+        PolicyName="work",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["iam:GetUser", "iam:ListUsers", "s3:GetObject"], "Resource": "*"}],
+            }
+        ),
+    )
+    worker_key = root.create_access_key(UserName=worker)["AccessKey"]
+    worker_iam = iamd.client(worker_key["AccessKeyId"], worker_key["SecretAccessKey"])
+    worker_iam.get_user()
+
+    name = unique("unused")
+    arn = aa.create_analyzer(analyzerName=name, type="ACCOUNT_UNUSED_ACCESS")["arn"]
+    findings = aa.list_findings_v2(analyzerArn=arn)["findings"]
+    kinds = {(f["findingType"], f["resource"].rsplit("/", 1)[1]) for f in findings}
+    assert ("UnusedIAMRole", role) in kinds
+    assert ("UnusedIAMUserAccessKey", user) in kinds
+    assert ("UnusedIAMUserPassword", user) in kinds
+    assert ("UnusedIAMUserAccessKey", worker) not in kinds
+
+    key_finding = next(f for f in findings if f["findingType"] == "UnusedIAMUserAccessKey" and f["resource"].endswith("/" + user))
+    details = aa.get_finding_v2(analyzerArn=arn, id=key_finding["id"])["findingDetails"]
+    assert details[0]["unusedIamUserAccessKeyDetails"]["accessKeyId"] == key["AccessKeyId"]
+    assert "lastAccessed" not in details[0]["unusedIamUserAccessKeyDetails"]
+
+    permission = next(f for f in findings if f["findingType"] == "UnusedPermission" and f["resource"].endswith("/" + worker))
+    details = aa.get_finding_v2(analyzerArn=arn, id=permission["id"])["findingDetails"]
+    by_service = {d["unusedPermissionDetails"]["serviceNamespace"]: d["unusedPermissionDetails"] for d in details}
+    assert "s3" in by_service and "lastAccessed" not in by_service["s3"]
+    # iam was used, but only GetUser: ListUsers is reported at action level.
+    assert [a["action"] for a in by_service["iam"]["actions"]] == ["ListUsers"]
+
+    only_roles = aa.list_findings_v2(analyzerArn=arn, filter={"findingType": {"eq": ["UnusedIAMRole"]}})["findings"]
+    assert only_roles and all(f["findingType"] == "UnusedIAMRole" for f in only_roles)
+
+    # The key gets used (a refused call uses it too): its finding is resolved.
+    with pytest.raises(ClientError):
+        iamd.client(key["AccessKeyId"], key["SecretAccessKey"]).get_user()
+    import time
+
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        status = aa.get_finding_v2(analyzerArn=arn, id=key_finding["id"])["status"]
+        if status == "RESOLVED":
+            break
+        time.sleep(0.5)
+    assert status == "RESOLVED"
+
+    stats = aa.get_findings_statistics(analyzerArn=arn)["findingsStatistics"][0]["unusedAccessFindingsStatistics"]
+    assert stats["totalActiveFindings"] >= 3
+    assert {"unusedAccessType": "UnusedIAMRole"}.items() <= next(
+        s for s in stats["unusedAccessTypeStatistics"] if s["unusedAccessType"] == "UnusedIAMRole"
+    ).items()
+    aa.delete_analyzer(analyzerName=name)
+
+
+def test_every_call_needs_its_permission(iamd, root, aa, make_user):
+    name = unique("guarded")
+    arn = aa.create_analyzer(analyzerName=name, type="ACCOUNT")["arn"]
+    _, nobody_iam = make_user(policy=None)
+    # A user allowed only GetAnalyzer on this one analyzer.
+    reader, _ = make_user(
+        policy={
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "access-analyzer:GetAnalyzer", "Resource": arn}],
+        }
+    )
+    key = root.create_access_key(UserName=reader)["AccessKey"]
+    reader_aa = iamd.client(key["AccessKeyId"], key["SecretAccessKey"], service="accessanalyzer")
+    assert reader_aa.get_analyzer(analyzerName=name)["analyzer"]["arn"] == arn
+    calls = [
+        lambda c: c.list_analyzers(),
+        lambda c: c.create_analyzer(analyzerName=unique("nope"), type="ACCOUNT"),
+        lambda c: c.delete_analyzer(analyzerName=name),
+        lambda c: c.list_findings(analyzerArn=arn),
+        lambda c: c.list_findings_v2(analyzerArn=arn),
+        lambda c: c.list_archive_rules(analyzerName=name),
+        lambda c: c.create_archive_rule(analyzerName=name, ruleName="r", filter={"status": {"eq": ["ACTIVE"]}}),
+        lambda c: c.tag_resource(resourceArn=arn, tags={"a": "b"}),
+        lambda c: c.list_tags_for_resource(resourceArn=arn),
+        lambda c: c.start_resource_scan(analyzerArn=arn, resourceArn=f"arn:aws:iam::{ACCOUNT_ID}:role/x"),
+        lambda c: c.get_findings_statistics(analyzerArn=arn),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as e:
+            call(reader_aa)
+        assert error(e) == ("AccessDeniedException", 403)
+        assert "access-analyzer:" in e.value.response["Error"]["Message"]
+    aa.delete_analyzer(analyzerName=name)
+
+
+def test_bad_signatures_and_routes(iamd, aa):
+    import boto3
+    from botocore.config import Config
+
+    forged = boto3.client(
+        "accessanalyzer",
+        endpoint_url=iamd.endpoint,
+        region_name=REGION,
+        aws_access_key_id=ROOT_KEY_ID,
+        aws_secret_access_key="not-the-secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    with pytest.raises(ClientError) as e:
+        forged.list_analyzers()
+    assert error(e) == ("InvalidSignatureException", 403)
+    unknown = boto3.client(
+        "accessanalyzer",
+        endpoint_url=iamd.endpoint,
+        region_name=REGION,
+        aws_access_key_id="AKIAUNKNOWNKEY000000",
+        aws_secret_access_key="x",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    with pytest.raises(ClientError) as e:
+        unknown.list_analyzers()
+    assert error(e) == ("UnrecognizedClientException", 403)
+    import urllib.request
+
+    request = urllib.request.Request(iamd.endpoint + "/no/such/route", method="GET")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(request)
+    assert e.value.code == 400
+    assert e.value.headers["x-amzn-ErrorType"] == "ValidationException"
+    # The Query API on / still answers.
+    assert iamd.root().get_user()["User"]["Arn"].endswith(":root")
+
+
+def test_cli_analyzer_calls(iamd):
+    name = unique("cli")
+    code, out, err = aws(iamd, "accessanalyzer", "create-analyzer", "--analyzer-name", name, "--type", "ACCOUNT")
+    assert code == 0, err
+    arn = json.loads(out)["arn"]
+    assert arn == analyzer_arn(name)
+    code, out, err = aws(iamd, "accessanalyzer", "list-findings", "--analyzer-arn", arn)
+    assert code == 0, err
+    assert isinstance(json.loads(out)["findings"], list)
+    code, out, err = aws(iamd, "accessanalyzer", "get-analyzer", "--analyzer-name", name + "-absent")
+    assert code != 0 and "ResourceNotFoundException" in err
+    code, _, err = aws(iamd, "accessanalyzer", "delete-analyzer", "--analyzer-name", name)
+    assert code == 0, err
