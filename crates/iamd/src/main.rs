@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Offline policy tools: validate and simulate policies without a server.
+    /// Offline policy tools: validate, simulate and check policies without a server.
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Run the IAM endpoint.
@@ -40,6 +40,12 @@ enum PolicyCommand {
     Validate(cli::validate::Args),
     /// Evaluate a SimulateCustomPolicy request offline and print AWS's JSON answer.
     Simulate(cli::simulate::Args),
+    /// Does the new policy allow anything the existing one does not? (CheckNoNewAccess)
+    CheckNoNewAccess(cli::check::NoNewAccessArgs),
+    /// Can the policy ever grant the listed actions or resources? (CheckAccessNotGranted)
+    CheckAccessNotGranted(cli::check::AccessNotGrantedArgs),
+    /// Can the resource-based policy grant public access? (CheckNoPublicAccess)
+    CheckNoPublicAccess(cli::check::NoPublicAccessArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,15 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Policy(PolicyCommand::Validate(args)) => cli::validate::run(args),
         Command::Policy(PolicyCommand::Simulate(args)) => cli::simulate::run(args),
+        Command::Policy(PolicyCommand::CheckNoNewAccess(args)) => {
+            cli::check::run_no_new_access(args)
+        }
+        Command::Policy(PolicyCommand::CheckAccessNotGranted(args)) => {
+            cli::check::run_access_not_granted(args)
+        }
+        Command::Policy(PolicyCommand::CheckNoPublicAccess(args)) => {
+            cli::check::run_no_public_access(args)
+        }
         Command::Serve(args) => cli::serve::run(args),
         Command::Account(AccountCommand::Create(args)) => cli::account::create(args),
     };
