@@ -427,3 +427,239 @@ def test_cli_analyzer_calls(iamd):
     assert code != 0 and "ResourceNotFoundException" in err
     code, _, err = aws(iamd, "accessanalyzer", "delete-analyzer", "--analyzer-name", name)
     assert code == 0, err
+
+
+def doc(*statements, version=True):
+    body = {"Statement": list(statements)}
+    if version:
+        body = {"Version": "2012-10-17", **body}
+    return json.dumps(body)
+
+
+def test_validate_policy_findings_and_paging(aa):
+    policy = doc(
+        {"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject", "s3:NoSuchAction"], "Resource": "*"},
+        version=False,
+    )
+    findings = aa.validate_policy(policyDocument=policy, policyType="IDENTITY_POLICY")["findings"]
+    codes = {f["issueCode"] for f in findings}
+    assert {"MISSING_VERSION", "PASS_ROLE_WITH_STAR_IN_RESOURCE", "INVALID_ACTION"} <= codes, codes
+    for f in findings:
+        assert f["findingType"] in ("ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION")
+        assert f["learnMoreLink"].startswith("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#")
+        for location in f["locations"]:
+            assert location["span"]["start"]["offset"] <= location["span"]["end"]["offset"] <= len(policy)
+    passrole = next(f for f in findings if f["issueCode"] == "PASS_ROLE_WITH_STAR_IN_RESOURCE")
+    assert passrole["findingType"] == "SECURITY_WARNING"
+    assert {"value": "Statement"} in passrole["locations"][0]["path"]
+
+    paged, token = [], None
+    while True:
+        kwargs = {"maxResults": 1, **({"nextToken": token} if token else {})}
+        page = aa.validate_policy(policyDocument=policy, policyType="IDENTITY_POLICY", **kwargs)
+        assert len(page["findings"]) <= 1
+        paged += page["findings"]
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert paged == findings
+
+    clean = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"})
+    assert aa.validate_policy(policyDocument=clean, policyType="IDENTITY_POLICY")["findings"] == []
+    broken = aa.validate_policy(policyDocument="{not json", policyType="IDENTITY_POLICY")["findings"]
+    assert broken and broken[0]["findingType"] == "ERROR"
+    trust_findings = aa.validate_policy(
+        policyDocument=doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
+        policyType="RESOURCE_POLICY",
+        validatePolicyResourceType="AWS::IAM::AssumeRolePolicyDocument",
+    )["findings"]
+    # The resource type reaches the catalogue: a trust policy cannot name "*".
+    assert "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL" in [f["issueCode"] for f in trust_findings]
+
+    for kwargs in (
+        {"policyDocument": clean, "policyType": "NOT_A_TYPE"},
+        {"policyDocument": clean, "policyType": "IDENTITY_POLICY", "validatePolicyResourceType": "AWS::S3::Bucket"},
+        {"policyDocument": clean, "policyType": "RESOURCE_POLICY", "validatePolicyResourceType": "AWS::Nope::Thing"},
+    ):
+        with pytest.raises(ClientError) as e:
+            aa.validate_policy(**kwargs)
+        assert error(e) == ("ValidationException", 400)
+
+
+def test_policy_checks(aa):
+    read = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"})
+    more = doc({"Sid": "Wider", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::bucket/*"})
+    out = aa.check_no_new_access(newPolicyDocument=more, existingPolicyDocument=read, policyType="IDENTITY_POLICY")
+    assert out["result"] == "FAIL"
+    assert out["reasons"][0]["statementIndex"] == 0 and out["reasons"][0]["statementId"] == "Wider"
+    out = aa.check_no_new_access(newPolicyDocument=read, existingPolicyDocument=more, policyType="IDENTITY_POLICY")
+    assert out["result"] == "PASS" and out["reasons"] == []
+
+    out = aa.check_access_not_granted(
+        policyDocument=more, access=[{"actions": ["s3:DeleteObject"]}], policyType="IDENTITY_POLICY"
+    )
+    assert out["result"] == "PASS"
+    out = aa.check_access_not_granted(
+        policyDocument=more, access=[{"actions": ["s3:GetObjectAcl"]}], policyType="IDENTITY_POLICY"
+    )
+    assert out["result"] == "FAIL" and out["reasons"]
+
+    public_trust = doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})
+    out = aa.check_no_public_access(policyDocument=public_trust, resourceType="AWS::IAM::AssumeRolePolicyDocument")
+    assert out["result"] == "FAIL"
+    private_trust = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"})
+    out = aa.check_no_public_access(policyDocument=private_trust, resourceType="AWS::IAM::AssumeRolePolicyDocument")
+    assert out["result"] == "PASS"
+
+    with pytest.raises(ClientError) as e:
+        aa.check_no_new_access(newPolicyDocument="not a policy", existingPolicyDocument=read, policyType="IDENTITY_POLICY")
+    assert error(e) == ("ValidationException", 400)
+    with pytest.raises(ClientError) as e:
+        aa.check_no_new_access(newPolicyDocument=read, existingPolicyDocument=read, policyType="SCP")
+    assert error(e) == ("ValidationException", 400)
+    with pytest.raises(ClientError) as e:
+        aa.check_access_not_granted(
+            policyDocument=read,
+            access=[{"actions": ["s3:GetObject"]}, {"actions": ["s3:PutObject"]}],
+            policyType="IDENTITY_POLICY",
+        )
+    assert error(e) == ("ValidationException", 400)
+    with pytest.raises(ClientError) as e:
+        aa.check_no_public_access(policyDocument=public_trust, resourceType="AWS::Not::Supported")
+    assert error(e)[1] == 400
+
+
+def test_policy_checks_need_their_permission(iamd, root, make_user):
+    allowed_validate = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "access-analyzer:ValidatePolicy", "Resource": "*"}],
+    }
+    user, _ = make_user(policy=allowed_validate)
+    key = root.create_access_key(UserName=user)["AccessKey"]
+    client = iamd.client(key["AccessKeyId"], key["SecretAccessKey"], service="accessanalyzer")
+    policy = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    client.validate_policy(policyDocument=policy, policyType="IDENTITY_POLICY")
+    for call in (
+        lambda: client.check_no_new_access(newPolicyDocument=policy, existingPolicyDocument=policy, policyType="IDENTITY_POLICY"),
+        lambda: client.check_access_not_granted(policyDocument=policy, access=[{"actions": ["s3:PutObject"]}], policyType="IDENTITY_POLICY"),
+        lambda: client.check_no_public_access(policyDocument=policy, resourceType="AWS::S3::Bucket"),
+    ):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error(e) == ("AccessDeniedException", 403)
+        assert "because no identity-based policy allows the access-analyzer:Check" in e.value.response["Error"]["Message"]
+
+
+def test_cli_policy_checks(iamd, tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text(doc({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}))
+    code, out, err = aws(
+        iamd, "accessanalyzer", "validate-policy", "--policy-type", "IDENTITY_POLICY", "--policy-document", f"file://{policy}"
+    )
+    assert code == 0, err
+    assert "PASS_ROLE_WITH_STAR_IN_RESOURCE" in [f["issueCode"] for f in json.loads(out)["findings"]]
+    existing = tmp_path / "existing.json"
+    existing.write_text(doc({"Effect": "Allow", "Action": "iam:GetRole", "Resource": "*"}))
+    code, out, err = aws(
+        iamd,
+        "accessanalyzer",
+        "check-no-new-access",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--new-policy-document",
+        f"file://{policy}",
+        "--existing-policy-document",
+        f"file://{existing}",
+    )
+    assert code == 0, err
+    assert json.loads(out)["result"] == "FAIL"
+    code, _, err = aws(
+        iamd, "accessanalyzer", "validate-policy", "--policy-type", "BOGUS", "--policy-document", f"file://{policy}"
+    )
+    assert code != 0 and "ValidationException" in err
+
+
+def test_seeds_least_privilege_walkthrough(iamd, root, tmp_path):
+    """The seeds: scope policies to specific actions, then "use IAM Access Analyzer and
+    policy simulator to validate" — with the aws CLI, as a user would."""
+    least = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+                "Resource": f"arn:aws:dynamodb:us-east-1:{ACCOUNT_ID}:table/Orders",
+            }
+        ],
+    }
+    least_file = tmp_path / "least.json"
+    least_file.write_text(json.dumps(least, indent=2))
+
+    # 1. The policy is well-formed: no errors or security warnings.
+    code, out, err = aws(
+        iamd, "accessanalyzer", "validate-policy", "--policy-type", "IDENTITY_POLICY", "--policy-document", f"file://{least_file}"
+    )
+    assert code == 0, err
+    serious = [f for f in json.loads(out)["findings"] if f["findingType"] in ("ERROR", "SECURITY_WARNING")]
+    assert serious == []
+
+    # 2. It grants nothing AdministratorAccess did not, and never DeleteTable.
+    admin = tmp_path / "admin.json"
+    admin.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    code, out, err = aws(
+        iamd, "accessanalyzer", "check-no-new-access", "--policy-type", "IDENTITY_POLICY",
+        "--new-policy-document", f"file://{least_file}", "--existing-policy-document", f"file://{admin}",
+    )
+    assert code == 0, err
+    assert json.loads(out)["result"] == "PASS"
+    code, out, err = aws(
+        iamd, "accessanalyzer", "check-no-new-access", "--policy-type", "IDENTITY_POLICY",
+        "--new-policy-document", f"file://{admin}", "--existing-policy-document", f"file://{least_file}",
+    )
+    assert json.loads(out)["result"] == "FAIL"
+    code, out, err = aws(
+        iamd, "accessanalyzer", "check-access-not-granted", "--policy-type", "IDENTITY_POLICY",
+        "--policy-document", f"file://{least_file}", "--access", "actions=dynamodb:DeleteTable",
+    )
+    assert code == 0, err
+    assert json.loads(out)["result"] == "PASS"
+
+    # 3. Attached to jane-dev, the simulator agrees: Query on Orders yes, S3 no.
+    user = unique("jane-dev")
+    assert aws(iamd, "iam", "create-user", "--user-name", user)[0] == 0
+    code, _, err = aws(
+        iamd, "iam", "put-user-policy", "--user-name", user, "--policy-name", "orders", "--policy-document", f"file://{least_file}"
+    )
+    assert code == 0, err
+    code, out, err = aws(
+        iamd, "iam", "simulate-principal-policy",
+        "--policy-source-arn", f"arn:aws:iam::{ACCOUNT_ID}:user/{user}",
+        "--action-names", "s3:ListBucket", "dynamodb:Query",
+        "--resource-arns", f"arn:aws:dynamodb:us-east-1:{ACCOUNT_ID}:table/Orders",
+    )
+    assert code == 0, err
+    decisions = {r["EvalActionName"]: r["EvalDecision"] for r in json.loads(out)["EvaluationResults"]}
+    assert decisions == {"s3:ListBucket": "implicitDeny", "dynamodb:Query": "allowed"}
+
+    # 4. Enable IAM Access Analyzer: the cross-account role of the seeds is reported.
+    role = unique("CrossAccountAccess")
+    trust_file = tmp_path / "trust.json"
+    trust_file.write_text(
+        trust({"AWS": "arn:aws:iam::999999999999:root"}, condition={"StringEquals": {"sts:ExternalId": "unique-external-id-here"}})
+    )
+    assert aws(iamd, "iam", "create-role", "--role-name", role, "--assume-role-policy-document", f"file://{trust_file}")[0] == 0
+    name = unique("account-analyzer")
+    code, out, err = aws(iamd, "accessanalyzer", "create-analyzer", "--analyzer-name", name, "--type", "ACCOUNT")
+    assert code == 0, err
+    arn = json.loads(out)["arn"]
+    code, out, err = aws(
+        iamd, "accessanalyzer", "list-findings", "--analyzer-arn", arn,
+        "--filter", json.dumps({"resource": {"contains": [role]}}),
+    )
+    assert code == 0, err
+    [finding] = json.loads(out)["findings"]
+    assert finding["principal"] == {"AWS": "arn:aws:iam::999999999999:root"}
+    assert finding["condition"] == {"sts:ExternalId": "unique-external-id-here"}
+    assert finding["isPublic"] is False
+    aws(iamd, "accessanalyzer", "delete-analyzer", "--analyzer-name", name)

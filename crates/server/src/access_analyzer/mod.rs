@@ -25,6 +25,7 @@ pub mod archive_rules;
 pub mod filter;
 pub mod findings;
 pub mod input;
+pub mod policy_checks;
 pub mod protocol;
 pub mod routes;
 

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use super::protocol::{percent_decode, AaError, AaResult};
-use super::{analyzers, archive_rules, findings, AaOperation};
+use super::{analyzers, archive_rules, findings, policy_checks, AaOperation};
 
 pub struct Route {
     pub method: &'static str,
@@ -19,6 +19,7 @@ fn table() -> &'static [Route] {
         routes.extend(analyzers::routes());
         routes.extend(archive_rules::routes());
         routes.extend(findings::routes());
+        routes.extend(policy_checks::routes());
         routes
     })
 }
