@@ -39,6 +39,14 @@ impl Bits {
         out
     }
 
+    pub(crate) fn or(&self, other: &Bits) -> Bits {
+        let mut out = *self;
+        for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
+            *a |= *b;
+        }
+        out
+    }
+
     pub(crate) fn intersects(&self, other: &Bits) -> bool {
         self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
     }

@@ -37,6 +37,16 @@ fn find(
     goal: &dyn Fn(&Problem<'_>, &Bits) -> bool,
     confirm: &dyn Fn(&Request) -> bool,
 ) -> Finding {
+    let allow = problem.mask(0, Effect::Allow);
+    if allow == Bits::default() {
+        // A policy without `Allow` statements allows nothing: nothing to search.
+        return Finding {
+            witness: None,
+            responsible: Vec::new(),
+            unconfirmed: false,
+            inexact: Vec::new(),
+        };
+    }
     let dims = problem.dimensions();
     let view: &Problem<'_> = problem;
     let reached = search::reach(&dims.bits, &|b| keep(view, b), MAX_SETS);
@@ -44,7 +54,6 @@ fn find(
     if !reached.complete {
         inexact.push("too many combinations of statements to explore".to_string());
     }
-    let allow = problem.mask(0, Effect::Allow);
     let mut responsible: Vec<usize> = Vec::new();
     let mut witness = None;
     let mut unconfirmed = false;

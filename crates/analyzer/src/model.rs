@@ -25,8 +25,8 @@ use crate::CheckError;
 
 /// Product states the string exploration may visit per dimension.
 const MAX_STATES: usize = 200_000;
-/// Largest set of values a multi-valued key is tried with exhaustively.
-const MAX_SET_VALUES: usize = 8;
+/// Kinds of value sets a multi-valued key is tried with, at most.
+const MAX_VALUE_SETS: usize = 4096;
 
 /// The account of the caller of identity-based policies, and of their resources.
 pub(crate) const IDENTITY_ACCOUNT: &str = "111122223333";
@@ -503,22 +503,19 @@ impl<'a> Problem<'a> {
         let mut atoms: Vec<Option<ContextValue>> = vec![None];
         let multi = conditions.iter().any(|c| c.qualified);
         if multi {
-            let n = candidates.values.len();
-            if n > MAX_SET_VALUES {
-                self.inexact.push(format!(
-                    "the multi-valued key {key} has too many classes of values to try every set"
-                ));
-            }
-            let limit = n.min(MAX_SET_VALUES);
-            for mask in 1u32..(1u32 << limit) {
-                let set: Vec<String> = (0..limit)
-                    .filter(|i| mask & (1 << i) != 0)
-                    .filter_map(|i| candidates.values.get(i).cloned())
-                    .collect();
-                atoms.push(Some(ContextValue::multi(set)));
-            }
-            for v in candidates.values.iter().skip(limit) {
-                atoms.push(Some(ContextValue::multi([v.clone()])));
+            match value_sets(key, conditions, &candidates.values) {
+                Some(sets) => atoms.extend(sets.into_iter().map(|s| Some(ContextValue::multi(s)))),
+                None => {
+                    self.inexact.push(format!(
+                        "the multi-valued key {key} has too many kinds of value sets to try"
+                    ));
+                    atoms.extend(
+                        candidates
+                            .values
+                            .iter()
+                            .map(|v| Some(ContextValue::multi([v.clone()]))),
+                    );
+                }
             }
         } else {
             atoms.extend(
@@ -621,4 +618,61 @@ struct KeyCondition {
     values: Vec<String>,
     variables: bool,
     compiled: CompiledCondition,
+}
+
+/// One set of values for every way a set can behave under the key's conditions.
+///
+/// Each condition on a multi-valued key reads a set through one per-value predicate
+/// (what the condition says of the set holding that value alone), either as "some
+/// value satisfies it" (`ForAnyValue`, plain positive operators) or "every value does"
+/// (`ForAllValues`, plain negated operators). So a non-empty set behaves as the pair
+/// (any, all) of those vectors over its members, and folding the value classes in one
+/// at a time, keeping one set per distinct pair, reaches every behaviour. `None` when
+/// there are more than [`MAX_VALUE_SETS`] of them.
+fn value_sets(
+    key: &str,
+    conditions: &[KeyCondition],
+    values: &[String],
+) -> Option<Vec<Vec<String>>> {
+    let signature = |v: &String| {
+        let mut ctx = Context::new();
+        ctx.insert(key, ContextValue::multi([v.clone()]));
+        let mut b = Bits::default();
+        for (i, c) in conditions.iter().enumerate() {
+            if c.compiled.matches(&ctx) {
+                b.set(i);
+            }
+        }
+        b
+    };
+    let mut states: Vec<((Bits, Bits), Vec<String>)> = Vec::new();
+    let mut seen: HashMap<(Bits, Bits), ()> = HashMap::new();
+    let mut classes: HashMap<Bits, ()> = HashMap::new();
+    for v in values {
+        let sig = signature(v);
+        // Values with the same predicates are interchangeable in a set.
+        if classes.insert(sig, ()).is_some() {
+            continue;
+        }
+        let mut added = Vec::new();
+        let single = ((sig, sig), vec![v.clone()]);
+        for candidate in states
+            .iter()
+            .map(|((any, all), members)| {
+                let mut m = members.clone();
+                m.push(v.clone());
+                ((any.or(&sig), all.and(&sig)), m)
+            })
+            .chain(std::iter::once(single))
+        {
+            if seen.insert(candidate.0, ()).is_none() {
+                added.push(candidate);
+            }
+        }
+        states.extend(added);
+        if states.len() > MAX_VALUE_SETS {
+            return None;
+        }
+    }
+    Some(states.into_iter().map(|(_, members)| members).collect())
 }
