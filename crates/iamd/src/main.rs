@@ -26,6 +26,19 @@ enum Command {
     /// Manage accounts in a data directory.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Bind workloads to instance profiles or roles (workload credential endpoints).
+    #[command(subcommand)]
+    Workload(WorkloadCommand),
+}
+
+#[derive(Subcommand)]
+enum WorkloadCommand {
+    /// Bind a workload to an instance profile (IMDS endpoint) or a role (container endpoint).
+    Bind(cli::workload::BindArgs),
+    /// List the bindings.
+    List(cli::workload::ListArgs),
+    /// Remove a binding; its workload gets no more credentials.
+    Unbind(cli::workload::UnbindArgs),
 }
 
 #[derive(Subcommand)]
@@ -64,6 +77,9 @@ fn main() -> ExitCode {
         }
         Command::Serve(args) => cli::serve::run(args),
         Command::Account(AccountCommand::Create(args)) => cli::account::create(args),
+        Command::Workload(WorkloadCommand::Bind(args)) => cli::workload::bind(args),
+        Command::Workload(WorkloadCommand::List(args)) => cli::workload::list(args),
+        Command::Workload(WorkloadCommand::Unbind(args)) => cli::workload::unbind(args),
     };
     ExitCode::from(code)
 }

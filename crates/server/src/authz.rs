@@ -33,6 +33,7 @@ pub struct PolicyCache {
     inner: RwLock<Inner>,
     /// AWS managed policies never change: compiled once for the process.
     aws_managed: RwLock<HashMap<String, Arc<CompiledPolicy>>>,
+    stats: telemetry::CacheStats,
 }
 
 /// The most principals kept; beyond, the cache starts over.
@@ -48,7 +49,13 @@ impl PolicyCache {
                 by_principal: HashMap::new(),
             }),
             aws_managed: RwLock::new(HashMap::new()),
+            stats: telemetry::CacheStats::default(),
         }
+    }
+
+    /// Hits and misses of the per-principal cache, for `/metrics`.
+    pub fn stats(&self) -> &telemetry::CacheStats {
+        &self.stats
     }
 
     /// The permissions of the identity behind `caller`: the user's (also for its
@@ -67,10 +74,12 @@ impl PolicyCache {
         if let Ok(inner) = self.inner.read() {
             if inner.epoch == epoch {
                 if let Some(p) = inner.by_principal.get(user_id) {
+                    self.stats.hit();
                     return Ok(p.clone());
                 }
             }
         }
+        self.stats.miss();
         let inputs = if is_role {
             self.store.role_policies(&caller.account_id, user_id).await
         } else {

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use store::SecretString;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8181";
 pub const DEFAULT_DATA_DIR: &str = "./iamd-data";
@@ -17,6 +18,8 @@ pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer TOKEN`.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// Settings as one source gives them; unset fields fall through to the next source.
@@ -26,10 +29,22 @@ pub struct Settings {
     pub listen: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub max_body_bytes: Option<usize>,
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// The bearer token of `/metrics`: a secret, so it never appears in a debug print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsToken(pub SecretString);
+
+impl<'de> Deserialize<'de> for MetricsToken {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|s| MetricsToken(SecretString::new(s)))
+    }
 }
 
 impl Settings {
-    /// The settings `IAMD_LISTEN`, `IAMD_DATA_DIR` and `IAMD_MAX_BODY_BYTES` give.
+    /// The settings `IAMD_LISTEN`, `IAMD_DATA_DIR`, `IAMD_MAX_BODY_BYTES` and
+    /// `IAMD_METRICS_TOKEN` give.
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let max_body_bytes = env("IAMD_MAX_BODY_BYTES")
             .map(|v| {
@@ -41,10 +56,12 @@ impl Settings {
             listen: env("IAMD_LISTEN"),
             data_dir: env("IAMD_DATA_DIR").map(PathBuf::from),
             max_body_bytes,
+            metrics_token: env("IAMD_METRICS_TOKEN").map(|t| MetricsToken(SecretString::new(t))),
         })
     }
 
-    /// The settings of a TOML file (`listen`, `data_dir`, `max_body_bytes`).
+    /// The settings of a TOML file (`listen`, `data_dir`, `max_body_bytes`,
+    /// `metrics_token`).
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -57,6 +74,7 @@ impl Settings {
             listen: self.listen.or(fallback.listen),
             data_dir: self.data_dir.or(fallback.data_dir),
             max_body_bytes: self.max_body_bytes.or(fallback.max_body_bytes),
+            metrics_token: self.metrics_token.or(fallback.metrics_token),
         }
     }
 
@@ -72,6 +90,10 @@ impl Settings {
                 .data_dir
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            metrics_token: self
+                .metrics_token
+                .map(|t| t.0)
+                .filter(|t| !t.expose().is_empty()),
         })
     }
 }

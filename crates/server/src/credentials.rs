@@ -30,6 +30,7 @@ struct Inner {
 pub struct CredentialCache {
     store: Arc<dyn Store>,
     inner: RwLock<Inner>,
+    stats: telemetry::CacheStats,
 }
 
 impl CredentialCache {
@@ -41,7 +42,13 @@ impl CredentialCache {
                 epoch,
                 entries: HashMap::new(),
             }),
+            stats: telemetry::CacheStats::default(),
         }
+    }
+
+    /// Hits and misses, for `/metrics`.
+    pub fn stats(&self) -> &telemetry::CacheStats {
+        &self.stats
     }
 
     /// The credential of `access_key_id`, or `None` when no such key exists.
@@ -50,12 +57,19 @@ impl CredentialCache {
         if let Ok(inner) = self.inner.read() {
             if inner.epoch == epoch {
                 match inner.entries.get(access_key_id) {
-                    Some(Entry::Known(c)) => return Ok(Some(c.clone())),
-                    Some(Entry::Unknown(at)) if at.elapsed() < NEGATIVE_TTL => return Ok(None),
+                    Some(Entry::Known(c)) => {
+                        self.stats.hit();
+                        return Ok(Some(c.clone()));
+                    }
+                    Some(Entry::Unknown(at)) if at.elapsed() < NEGATIVE_TTL => {
+                        self.stats.hit();
+                        return Ok(None);
+                    }
                     _ => {}
                 }
             }
         }
+        self.stats.miss();
         let found = self.store.credential(access_key_id).await?.map(Arc::new);
         if let Ok(mut inner) = self.inner.write() {
             if inner.epoch < epoch {

@@ -1,6 +1,8 @@
 //! The HTTP surface: `POST /` and `GET /` for the Query API, `GET /health`, and every
 //! other path for IAM Access Analyzer's REST API (`/analyzer`, `/finding`,
-//! `/policy/validation`, ...; see [`crate::access_analyzer`]).
+//! `/policy/validation`, ...; see [`crate::access_analyzer`]). Beside them `/ready` and
+//! `/metrics` ([`crate::status`]) and the container credential endpoint
+//! ([`crate::workload::container`]).
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -19,6 +21,12 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/ready", get(crate::status::ready))
+        .route("/metrics", get(crate::status::metrics))
+        .route(
+            crate::workload::container::PATH,
+            get(crate::workload::container::credentials),
+        )
         .route(
             "/.well-known/openid-configuration",
             get(crate::web_identity::well_known::openid_configuration),
@@ -88,6 +96,12 @@ async fn query(
                     state.max_body_bytes
                 ),
             );
+            state.metrics.record_request(
+                "iam",
+                crate::metrics::UNKNOWN_ACTION,
+                413,
+                started.elapsed(),
+            );
             tracing::info!(
                 request_id,
                 status = 413,
@@ -116,6 +130,8 @@ async fn query(
         secure_transport: false,
     };
     let answer = pipeline::process(&state, &incoming, &request_id).await;
+    let service = answer.service.unwrap_or(pipeline::Service::Iam);
+    record(&state, service.signing_name(), &answer, started.elapsed());
     tracing::info!(
         request_id,
         action = answer.action.as_deref().unwrap_or("-"),
@@ -178,7 +194,14 @@ async fn access_analyzer(
                 principal: None,
                 decision: "-",
                 error_code: Some("RequestEntityTooLarge".to_owned()),
+                service: None,
             };
+            record(
+                &state,
+                crate::access_analyzer::SERVICE,
+                &answer,
+                started.elapsed(),
+            );
             return json_response(&answer, &request_id);
         }
     };
@@ -197,6 +220,12 @@ async fn access_analyzer(
         secure_transport: false,
     };
     let answer = crate::access_analyzer::handle(&state, &incoming, &request_id).await;
+    record(
+        &state,
+        crate::access_analyzer::SERVICE,
+        &answer,
+        started.elapsed(),
+    );
     tracing::info!(
         request_id,
         action = answer.action.as_deref().unwrap_or("-"),
@@ -208,6 +237,20 @@ async fn access_analyzer(
         "request"
     );
     json_response(&answer, &request_id)
+}
+
+/// The request in `/metrics`: its service, action, status, latency and decision.
+fn record(state: &AppState, service: &str, answer: &Answer, elapsed: std::time::Duration) {
+    let action = answer
+        .action
+        .as_deref()
+        .unwrap_or(crate::metrics::UNKNOWN_ACTION);
+    state
+        .metrics
+        .record_request(service, action, answer.status, elapsed);
+    if let Some(decision) = crate::metrics::Decision::parse(answer.decision) {
+        state.metrics.record_decision(decision);
+    }
 }
 
 #[cfg(test)]

@@ -23,12 +23,15 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod last_used;
+pub mod metrics;
 pub mod ops;
 pub mod pipeline;
 pub mod service_usage;
 pub mod state;
+pub mod status;
 pub mod sts;
 pub mod web_identity;
+pub mod workload;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -63,12 +66,15 @@ pub async fn serve(
             }
         })
     };
+    // One IMDS listener per workload binding, opened and closed as bindings change.
+    let workload_listeners = tokio::spawn(workload::listeners::run(state.clone()));
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| format!("server error: {e}"));
     flusher.abort();
+    workload_listeners.abort();
     state.last_used.flush(&*state.store).await;
     state.service_usage.flush(&*state.store).await;
     tracing::info!("stopped");

@@ -62,8 +62,11 @@ pub struct Answer {
     pub body: String,
     pub action: Option<String>,
     pub principal: Option<String>,
-    /// `allowed`, `denied` or `-` when the request did not reach authorization.
+    /// `allowed`, `denied`, `error` (authorization could not finish) or `-` when the
+    /// request did not reach authorization.
     pub decision: &'static str,
+    /// The service the request was for, once the pipeline knew it.
+    pub service: Option<Service>,
     pub error_code: Option<String>,
 }
 
@@ -104,6 +107,7 @@ pub async fn process(state: &AppState, req: &Incoming<'_>, request_id: &str) -> 
         principal: trace.principal,
         decision,
         error_code,
+        service: trace.service,
     }
 }
 
@@ -235,7 +239,12 @@ async fn run(
         &target.arn,
         context,
     )
-    .await?;
+    .await
+    .inspect_err(|e| {
+        if e.code() != "AccessDenied" {
+            trace.decision = Some("error");
+        }
+    })?;
     trace.decision = Some("allowed");
     (operation.handler)(&call, &target).await
 }

@@ -8,6 +8,7 @@ use crate::authz::PolicyCache;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::last_used::LastUsed;
+use crate::metrics::Metrics;
 use crate::service_usage::ServiceUsage;
 use crate::sts::Sessions;
 use crate::web_identity::WebIdentity;
@@ -30,6 +31,12 @@ pub struct Shared {
     /// OpenID providers' keys and iamd's own token issuer.
     pub web_identity: WebIdentity,
     pub max_body_bytes: usize,
+    /// Counters and histograms served at `/metrics`.
+    pub metrics: Metrics,
+    /// Credentials handed to bound workloads, until they are due for refresh.
+    pub workload_credentials: crate::workload::cache::WorkloadCredentialCache,
+    /// `Authorization: Bearer` token `/metrics` requires, when set.
+    pub metrics_token: Option<store::SecretString>,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -46,6 +53,34 @@ pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
         sessions: Sessions::new(store.clone()),
         web_identity: WebIdentity::new(config),
         max_body_bytes: config.max_body_bytes,
+        metrics: Metrics::new(served_operations()),
+        metrics_token: config.metrics_token.clone(),
+        workload_credentials: Default::default(),
         store,
     })
+}
+
+/// The services and operations the metrics have series for.
+fn served_operations() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |table: &'static std::collections::HashMap<&'static str, crate::ops::Operation>| {
+        table.keys().copied().collect::<Vec<_>>()
+    };
+    vec![
+        ("iam", names(crate::ops::iam_operations())),
+        (
+            "sts",
+            names(crate::ops::sts_operations())
+                .into_iter()
+                .chain(crate::ops::unsigned::NAMES.iter().copied())
+                .collect(),
+        ),
+        (
+            crate::access_analyzer::SERVICE,
+            crate::access_analyzer::routes::operation_names(),
+        ),
+        (
+            crate::metrics::WORKLOAD_SERVICE,
+            crate::workload::ENDPOINT_ACTIONS.to_vec(),
+        ),
+    ]
 }

@@ -774,6 +774,32 @@ pub trait ServiceUsageStore: Send + Sync {
     ) -> StoreResult<AccessReportJob>;
 }
 
+/// Workload bindings (`iamd workload bind`): who receives which role's credentials
+/// from the instance metadata and container credential endpoints.
+#[async_trait]
+pub trait WorkloadStore: Send + Sync {
+    /// `EntityAlreadyExists` when the name (case-insensitively) or the listen address
+    /// is bound already. Assigns the workload's instance or task id.
+    async fn create_workload_binding(
+        &self,
+        binding: crate::workload::NewWorkloadBinding,
+    ) -> StoreResult<crate::workload::WorkloadBinding>;
+    /// Every binding, by name.
+    async fn list_workload_bindings(&self) -> StoreResult<Vec<crate::workload::WorkloadBinding>>;
+    /// By name, case-insensitively.
+    async fn workload_binding(
+        &self,
+        name: &str,
+    ) -> StoreResult<Option<crate::workload::WorkloadBinding>>;
+    /// `NoSuchEntity` when absent.
+    async fn delete_workload_binding(&self, name: &str) -> StoreResult<()>;
+    /// The container binding whose token hashes to `token_sha256`.
+    async fn workload_binding_by_token(
+        &self,
+        token_sha256: &[u8],
+    ) -> StoreResult<Option<crate::workload::WorkloadBinding>>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -794,6 +820,7 @@ pub trait Store:
     + SessionKeyStore
     + AccessAnalyzerStore
     + ServiceUsageStore
+    + WorkloadStore
     + Send
     + Sync
     + 'static
@@ -804,4 +831,9 @@ pub trait Store:
     /// (keys, policies, attachments, memberships, boundaries, tags, deletions).
     /// Caches of credentials and compiled policies compare it to know they are current.
     fn auth_epoch(&self) -> u64;
+    /// How long reads, writes and commits take, for `/metrics`; `None` for a backend
+    /// that does not measure them.
+    fn timings(&self) -> Option<&crate::timings::StoreTimings> {
+        None
+    }
 }

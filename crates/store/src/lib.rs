@@ -29,7 +29,9 @@ pub mod password;
 pub mod secret;
 pub mod sqlite;
 pub mod time;
+pub mod timings;
 pub mod totp;
+pub mod workload;
 
 pub use access_analyzer::*;
 pub use api::*;
@@ -40,3 +42,5 @@ pub use page::{Page, PageRequest};
 pub use secret::{MasterKey, SecretString};
 pub use sqlite::SqliteStore;
 pub use time::Timestamp;
+pub use timings::StoreTimings;
+pub use workload::{NewWorkloadBinding, WorkloadBinding, WorkloadKind};

@@ -6,3 +6,4 @@ pub mod logging;
 pub mod serve;
 pub mod simulate;
 pub mod validate;
+pub mod workload;

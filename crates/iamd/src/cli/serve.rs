@@ -15,9 +15,15 @@ pub struct Args {
     /// Directory of the database and the master key [env: IAMD_DATA_DIR] [default: ./iamd-data]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// TOML file with `listen`, `data_dir`, `max_body_bytes` [env: IAMD_CONFIG]
+    /// TOML file with `listen`, `data_dir`, `max_body_bytes`, `metrics_token` [env: IAMD_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Log lines as `text` or `json` (one object per line) [env: IAMD_LOG_FORMAT] [default: text]
+    #[arg(long, value_name = "FORMAT")]
+    pub log_format: Option<String>,
+    /// Require `Authorization: Bearer TOKEN` on /metrics [env: IAMD_METRICS_TOKEN]
+    #[arg(long, value_name = "TOKEN")]
+    pub metrics_token: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -25,11 +31,22 @@ fn env(name: &str) -> Option<String> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let _flush_on_exit = super::logging::init();
+    let format =
+        match super::logging::Format::choose(args.log_format.or_else(|| env("IAMD_LOG_FORMAT"))) {
+            Ok(format) => format,
+            Err(e) => {
+                eprintln!("iamd: {e}");
+                return 2;
+            }
+        };
+    let _flush_on_exit = super::logging::init(format);
     let flags = Settings {
         listen: args.listen,
         data_dir: args.data_dir,
         max_body_bytes: None,
+        metrics_token: args
+            .metrics_token
+            .map(|t| config::MetricsToken(store::SecretString::new(t))),
     };
     let config = match config::load(flags, args.config.as_deref(), env) {
         Ok(c) => c,

@@ -150,6 +150,7 @@ pub async fn handle(state: &AppState, req: &Incoming<'_>, request_id: &str) -> A
         principal: trace.principal,
         decision,
         error_code,
+        service: None,
     }
 }
 

@@ -24,6 +24,11 @@ fn table() -> &'static [Route] {
     })
 }
 
+/// The names of the operations served (the metrics have a series for each).
+pub fn operation_names() -> Vec<&'static str> {
+    table().iter().map(|route| route.operation.name).collect()
+}
+
 /// Matches `path` against `template`; the labels when it matches.
 fn matches(template: &str, path: &str) -> AaResult<Option<Vec<(&'static str, String)>>> {
     let mut labels = Vec::new();

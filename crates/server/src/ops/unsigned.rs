@@ -42,6 +42,9 @@ pub struct UnsignedOperation {
     pub handler: UnsignedHandler,
 }
 
+/// The unsigned operations' names (for the metrics' series).
+pub const NAMES: &[&str] = &["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"];
+
 /// The region an unsigned request is answered in.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
@@ -90,4 +93,14 @@ pub async fn run(
         },
     };
     (op.handler)(&call).await
+}
+
+#[cfg(test)]
+mod names_tests {
+    #[test]
+    fn every_name_is_an_unsigned_operation() {
+        for name in super::NAMES {
+            assert_eq!(super::find(name).map(|op| op.name), Some(*name));
+        }
+    }
 }

@@ -12,6 +12,7 @@ use super::claims::{SessionClaims, SessionKind};
 use super::key_id::temporary_key_id;
 use super::ring::Purpose;
 use crate::error::ApiResult;
+use crate::metrics::TokenKind;
 use crate::state::AppState;
 
 /// What a new session is. The caller has already decided that it may exist.
@@ -97,6 +98,22 @@ impl Credentials {
 /// Mints credentials for `spec`: a new `ASIA…` key id naming the account, a random
 /// secret, and the claims sealed under the newest ring key as the session token.
 pub async fn issue_session(state: &AppState, spec: SessionSpec) -> ApiResult<Credentials> {
+    let kind = match spec.kind {
+        SessionKind::Role if spec.federated_provider.is_some() => TokenKind::Federation,
+        SessionKind::Role => TokenKind::AssumeRole,
+        SessionKind::User => TokenKind::GetSessionToken,
+        SessionKind::FederatedUser => TokenKind::GetFederationToken,
+        SessionKind::Root => TokenKind::Root,
+    };
+    issue_session_for(state, spec, kind).await
+}
+
+/// [`issue_session`], counted in `/metrics` as minted for `kind`.
+pub async fn issue_session_for(
+    state: &AppState,
+    spec: SessionSpec,
+    kind: TokenKind,
+) -> ApiResult<Credentials> {
     let issued = state.sessions.now();
     let expires = Timestamp(issued.millis() + i64::from(spec.duration_seconds) * 1000);
     let claims = SessionClaims {
@@ -127,10 +144,12 @@ pub async fn issue_session(state: &AppState, spec: SessionSpec) -> ApiResult<Cre
         .seal(Purpose::SessionToken, &plain)
         .await;
     zeroize::Zeroize::zeroize(&mut plain);
+    let sealed = sealed?;
+    state.metrics.record_token(kind);
     Ok(Credentials {
         access_key_id: claims.access_key_id.clone(),
         secret_access_key: claims.secret_access_key.clone(),
-        session_token: B64.encode(sealed?),
+        session_token: B64.encode(sealed),
         expiration: expires,
         claims,
     })

@@ -55,6 +55,11 @@ impl Sessions {
         }
     }
 
+    /// Hits and misses of the opened-token cache, for `/metrics`.
+    pub fn token_cache_stats(&self) -> &telemetry::CacheStats {
+        self.opened.stats()
+    }
+
     /// When a session is issued.
     pub fn now(&self) -> Timestamp {
         Timestamp::now()

@@ -153,6 +153,12 @@ impl KeyRing {
         Ok(buf)
     }
 
+    /// Makes sure a key to seal with is in memory (loading the ring, or adding its first
+    /// key, when needed): what `/ready` checks.
+    pub async fn ensure_loaded(&self) -> ApiResult<()> {
+        self.sealing_key().await.map(|_| ())
+    }
+
     fn find(&self, key_id: u32) -> Option<Arc<RingKey>> {
         let keys = self.keys.read().ok()?;
         keys.keys.iter().find(|k| k.key_id == key_id).cloned()

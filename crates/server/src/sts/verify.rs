@@ -85,13 +85,28 @@ type Opened = (Instant, Arc<SessionClaims>);
 #[derive(Default)]
 pub struct OpenedTokens {
     inner: RwLock<HashMap<Box<str>, Opened>>,
+    stats: telemetry::CacheStats,
 }
 
 impl OpenedTokens {
     fn get(&self, token: &str) -> Option<Arc<SessionClaims>> {
+        let found = self.lookup(token);
+        match found {
+            Some(_) => self.stats.hit(),
+            None => self.stats.miss(),
+        }
+        found
+    }
+
+    fn lookup(&self, token: &str) -> Option<Arc<SessionClaims>> {
         let inner = self.inner.read().ok()?;
         let (at, claims) = inner.get(token)?;
         (at.elapsed() < KEEP_OPENED).then(|| claims.clone())
+    }
+
+    /// Hits and misses, for `/metrics`.
+    pub fn stats(&self) -> &telemetry::CacheStats {
+        &self.stats
     }
 
     fn keep(&self, token: &str, claims: Arc<SessionClaims>) {

@@ -32,6 +32,7 @@ mod session_keys;
 mod tags;
 mod trust_principals;
 mod users;
+mod workload;
 
 pub mod readers;
 pub mod writer;
@@ -105,11 +106,21 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&mut WriteCtx<'_>) -> StoreResult<T> + Send + 'static,
     {
-        self.inner.writer.write(f).await
+        let started = std::time::Instant::now();
+        let written = self.inner.writer.write(f).await;
+        self.inner
+            .counters
+            .timings
+            .writes
+            .observe(started.elapsed());
+        written
     }
 
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
-        self.inner.readers.read(f)
+        let started = std::time::Instant::now();
+        let read = self.inner.readers.read(f);
+        self.inner.counters.timings.reads.observe(started.elapsed());
+        read
     }
 
     pub(crate) fn key(&self) -> &MasterKey {
@@ -167,5 +178,8 @@ impl Store for SqliteStore {
     }
     fn auth_epoch(&self) -> u64 {
         self.inner.counters.auth_epoch.load(Ordering::SeqCst)
+    }
+    fn timings(&self) -> Option<&crate::timings::StoreTimings> {
+        Some(&self.inner.counters.timings)
     }
 }

@@ -347,6 +347,21 @@ CREATE TABLE access_report_jobs (
     created_ms  INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- Workloads bound to an instance profile (IMDS, told apart by listen address) or a
+-- role (container endpoint, told apart by a secret token kept only as its SHA-256).
+CREATE TABLE workload_bindings (
+    name         TEXT PRIMARY KEY,
+    name_key     TEXT NOT NULL UNIQUE,
+    kind         TEXT NOT NULL CHECK (kind IN ('imds', 'container')),
+    account_id   TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    listen       TEXT UNIQUE,
+    token_sha256 BLOB UNIQUE,
+    workload_id  TEXT NOT NULL,
+    created_ms   INTEGER NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use rusqlite::Connection;
 
@@ -42,11 +43,12 @@ type Completion = Box<dyn FnOnce(StoreResult<()>) + Send>;
 /// writer keeps or rolls back its savepoint) plus how to answer its caller.
 type Job = Box<dyn FnOnce(&mut WriteCtx<'_>) -> (bool, Completion) + Send>;
 
-/// The counters mirrored in memory for cheap reads by caches.
+/// The counters mirrored in memory for cheap reads by caches, and the store's timings.
 #[derive(Default)]
 pub struct Counters {
     pub change_counter: AtomicU64,
     pub auth_epoch: AtomicU64,
+    pub timings: crate::timings::StoreTimings,
 }
 
 pub struct Writer {
@@ -167,7 +169,9 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>, counters: &Counters) {
                 )?;
             }
         }
+        let committing = Instant::now();
         run_cached(conn, "COMMIT")?;
+        counters.timings.commits.observe(committing.elapsed());
         Ok((any_ok, auth_changed))
     })();
     let commit = match outcome {
