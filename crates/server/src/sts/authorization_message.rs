@@ -182,6 +182,7 @@ mod tests {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
             max_body_bytes: 1024,
+            metrics_token: None,
         };
         let state = crate::new_state(store, &config);
         let caller = Caller::user("123456789012", "AKIAX", "AIDAX", "jane", "/");

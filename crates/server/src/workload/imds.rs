@@ -207,7 +207,7 @@ async fn role_name(endpoint: &Endpoint, binding: &WorkloadBinding) -> Response {
     match bound_role(&endpoint.state, binding).await {
         Ok(Ok((role, _))) => plain(StatusCode::OK, &role.name),
         Ok(Err(_)) => plain(StatusCode::NOT_FOUND, ""),
-        Err(e) => server_error(endpoint, &e.message()),
+        Err(e) => server_error(endpoint, e.message()),
     }
 }
 
@@ -219,7 +219,7 @@ async fn role_credentials(
     let role = match bound_role(&endpoint.state, binding).await {
         Ok(Ok((role, _))) if role.name == requested.trim_end_matches('/') => role,
         Ok(_) => return plain(StatusCode::NOT_FOUND, ""),
-        Err(e) => return server_error(endpoint, &e.message()),
+        Err(e) => return server_error(endpoint, e.message()),
     };
     match super::credentials(&endpoint.state, binding, role).await {
         Ok(Outcome::Issued { credentials, .. }) => json_response(
@@ -236,7 +236,7 @@ async fn role_credentials(
         ),
         // EC2 answers a role it cannot assume with an error document, not a status.
         Ok(Outcome::Refused(refusal)) => error_document(&refusal),
-        Err(e) => server_error(endpoint, &e.message()),
+        Err(e) => server_error(endpoint, e.message()),
     }
 }
 
@@ -252,7 +252,7 @@ async fn info(endpoint: &Endpoint, binding: &WorkloadBinding) -> Response {
             }),
         ),
         Ok(Ok((_, None))) | Ok(Err(_)) => plain(StatusCode::NOT_FOUND, ""),
-        Err(e) => server_error(endpoint, &e.message()),
+        Err(e) => server_error(endpoint, e.message()),
     }
 }
 

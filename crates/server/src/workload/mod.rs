@@ -84,8 +84,8 @@ impl Refusal {
 /// Credentials for the binding's workload, or why not.
 pub enum Outcome {
     Issued {
-        role: Role,
-        credentials: Credentials,
+        role: Box<Role>,
+        credentials: Box<Credentials>,
     },
     Refused(Refusal),
 }
@@ -120,8 +120,8 @@ pub async fn credentials(
         .get(&binding.name, &role.role_id, now)
     {
         return Ok(Outcome::Issued {
-            role,
-            credentials: cached,
+            role: Box::new(role),
+            credentials: Box::new(cached),
         });
     }
     let spec = SessionSpec::role(&role, &binding.workload_id, CREDENTIAL_SECONDS);
@@ -137,7 +137,10 @@ pub async fn credentials(
         access_key_id = %credentials.access_key_id,
         "workload credentials issued"
     );
-    Ok(Outcome::Issued { role, credentials })
+    Ok(Outcome::Issued {
+        role: Box::new(role),
+        credentials: Box::new(credentials),
+    })
 }
 
 /// The role a binding names: the instance profile's (IMDS) or the role itself

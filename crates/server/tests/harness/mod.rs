@@ -81,6 +81,7 @@ impl TestServer {
             listen: addr,
             data_dir: dir.path().to_path_buf(),
             max_body_bytes: 64 * 1024,
+            metrics_token: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store: Arc<dyn store::Store> = Arc::new(store);
