@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import unique, wait_until
+from conftest import ROOT_KEY_ID, ROOT_SECRET, unique, wait_until
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -69,6 +69,7 @@ def test_counters_move_after_calls(iamd, root):
     sts_user = iamd.client(key["AccessKeyId"], key["SecretAccessKey"], service="sts")
     assert wait_until(lambda: _denied(user))
     sts_user.get_session_token()
+    iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer").list_analyzers()
     after = scrape(iamd)
 
     def moved(name, **labels):
@@ -81,6 +82,7 @@ def test_counters_move_after_calls(iamd, root):
     assert moved("iamd_requests_total", service="sts", action="GetSessionToken", status="200") == 1
     assert moved("iamd_authorization_decisions_total", outcome="allowed") >= 4
     assert moved("iamd_authorization_decisions_total", outcome="denied") >= 1
+    assert moved("iamd_requests_total", service="access-analyzer", action="ListAnalyzers", status="200") == 1
     assert moved("iamd_tokens_issued_total", kind="get_session_token") == 1
     assert moved("iamd_request_duration_seconds_count", service="iam") >= 4
     assert value(after, "iamd_request_duration_seconds_bucket", service="iam", le="+Inf") == value(
