@@ -663,3 +663,27 @@ def test_seeds_least_privilege_walkthrough(iamd, root, tmp_path):
     assert finding["condition"] == {"sts:ExternalId": "unique-external-id-here"}
     assert finding["isPublic"] is False
     aws(iamd, "accessanalyzer", "delete-analyzer", "--analyzer-name", name)
+
+
+def test_analyzers_and_findings_survive_a_restart(start_iamd, tmp_path):
+    data = tmp_path / "durable"
+    server = start_iamd(data_dir=data, name="durable")
+    iam = server.root()
+    aa = server.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer")
+    iam.create_role(RoleName="partner", AssumeRolePolicyDocument=trust({"AWS": OTHER_ACCOUNT}))
+    arn = aa.create_analyzer(
+        analyzerName="durable",
+        type="ACCOUNT",
+        tags={"k": "v"},
+        archiveRules=[{"ruleName": "keep", "filter": {"isPublic": {"eq": ["true"]}}}],
+    )["arn"]
+    [finding] = findings_of(aa, arn)
+    aa.update_findings(analyzerArn=arn, ids=[finding["id"]], status="ARCHIVED")
+    assert server.stop() == 0
+
+    server = start_iamd(data_dir=data, name="durable-again")
+    aa = server.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer")
+    assert aa.get_analyzer(analyzerName="durable")["analyzer"]["tags"] == {"k": "v"}
+    assert [r["ruleName"] for r in aa.list_archive_rules(analyzerName="durable")["archiveRules"]] == ["keep"]
+    [again] = findings_of(aa, arn)
+    assert again["id"] == finding["id"] and again["status"] == "ARCHIVED"

@@ -36,6 +36,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod saml_providers;
+pub mod service_last_accessed;
 pub mod service_linked_roles;
 pub mod simulate;
 pub mod sts_assume_role;
@@ -79,6 +80,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     oidc_providers::operations,
     saml_providers::operations,
     outbound_federation::operations,
+    service_last_accessed::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
