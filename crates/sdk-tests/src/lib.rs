@@ -116,6 +116,21 @@ impl Iamd {
         &self.endpoint
     }
 
+    /// The server's data directory (for `iamd` subcommands that act on it).
+    pub fn data_dir(&self) -> PathBuf {
+        self.data.path().join("data")
+    }
+
+    /// Runs `iamd ARGS... --data-dir DIR` against this server's data directory.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(iamd_binary())
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .output()
+            .expect("the iamd command runs")
+    }
+
     /// The server's log (stderr) so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data.path().join("iamd.log")).unwrap_or_default()
@@ -130,6 +145,22 @@ impl Iamd {
             None,
             "iamd-root",
         ))
+    }
+
+    /// An IAM client whose credentials come from `provider`.
+    pub fn iam_with(
+        &self,
+        provider: impl aws_sdk_iam::config::ProvideCredentials + 'static,
+    ) -> aws_sdk_iam::Client {
+        let config = aws_sdk_iam::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(provider)
+            .http_client(HttpClientBuilder::new().build_http())
+            .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
+            .build();
+        aws_sdk_iam::Client::from_conf(config)
     }
 
     /// An IAM client for these credentials. Retries are off so that a refusal is seen
@@ -150,11 +181,20 @@ impl Iamd {
 
     /// An STS client for these credentials (retries off, as for [`Iamd::iam`]).
     pub fn sts(&self, credentials: Credentials) -> aws_sdk_sts::Client {
+        self.sts_with(credentials)
+    }
+
+    /// An STS client whose credentials come from `provider` (an SDK credentials
+    /// provider such as the instance metadata one).
+    pub fn sts_with(
+        &self,
+        provider: impl aws_sdk_sts::config::ProvideCredentials + 'static,
+    ) -> aws_sdk_sts::Client {
         let config = aws_sdk_sts::Config::builder()
             .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
             .region(aws_sdk_sts::config::Region::new(REGION))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(credentials)
+            .credentials_provider(provider)
             .http_client(HttpClientBuilder::new().build_http())
             .retry_config(aws_sdk_sts::config::retry::RetryConfig::disabled())
             .build();
