@@ -377,6 +377,44 @@ def test_every_call_needs_its_permission(iamd, root, aa, make_user):
     aa.delete_analyzer(analyzerName=name)
 
 
+def test_tag_conditions(iamd, root, aa, make_user):
+    """aws:RequestTag, aws:TagKeys and aws:ResourceTag work as for IAM's own calls."""
+    name = unique("tagged")
+    arn = aa.create_analyzer(analyzerName=name, type="ACCOUNT", tags={"team": "blue"})["arn"]
+    user, _ = make_user(
+        policy={
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "access-analyzer:CreateAnalyzer", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}}},
+                {"Effect": "Allow", "Action": "access-analyzer:GetAnalyzer", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}},
+                {"Effect": "Allow", "Action": "access-analyzer:UntagResource", "Resource": "*",
+                 "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["scratch"]}}},
+            ],
+        }
+    )
+    key = root.create_access_key(UserName=user)["AccessKey"]
+    client = iamd.client(key["AccessKeyId"], key["SecretAccessKey"], service="accessanalyzer")
+    mine = unique("mine")
+    client.create_analyzer(analyzerName=mine, type="ACCOUNT", tags={"team": "blue"})
+    with pytest.raises(ClientError) as e:
+        client.create_analyzer(analyzerName=unique("other"), type="ACCOUNT", tags={"team": "red"})
+    assert error(e) == ("AccessDeniedException", 403)
+    assert client.get_analyzer(analyzerName=name)["analyzer"]["arn"] == arn
+    other = unique("untagged")
+    aa.create_analyzer(analyzerName=other, type="ACCOUNT")
+    with pytest.raises(ClientError) as e:
+        client.get_analyzer(analyzerName=other)
+    assert error(e) == ("AccessDeniedException", 403)
+    client.untag_resource(resourceArn=arn, tagKeys=["scratch"])
+    with pytest.raises(ClientError) as e:
+        client.untag_resource(resourceArn=arn, tagKeys=["team"])
+    assert error(e) == ("AccessDeniedException", 403)
+    for n in (name, mine, other):
+        aa.delete_analyzer(analyzerName=n)
+
+
 def test_bad_signatures_and_routes(iamd, aa):
     import boto3
     from botocore.config import Config

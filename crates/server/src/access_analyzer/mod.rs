@@ -167,6 +167,26 @@ fn parse_body(body: &[u8]) -> AaResult<Map<String, Value>> {
     }
 }
 
+/// The request's tags (`tags` of `CreateAnalyzer`/`TagResource`) and tag keys
+/// (`tagKeys` of `UntagResource`) in the form the shared context builder reads them,
+/// for `aws:RequestTag/*` and `aws:TagKeys`.
+fn tag_params(input: &Input) -> awsquery::Params {
+    let mut pairs = Vec::new();
+    if let Some(Value::Object(tags)) = input.body.get("tags") {
+        for (i, (key, value)) in tags.iter().enumerate() {
+            pairs.push((format!("Tags.member.{}.Key", i + 1), key.clone()));
+            pairs.push((
+                format!("Tags.member.{}.Value", i + 1),
+                value.as_str().unwrap_or("").to_owned(),
+            ));
+        }
+    }
+    for (i, key) in input.query_values("tagKeys").into_iter().enumerate() {
+        pairs.push((format!("TagKeys.member.{}", i + 1), key));
+    }
+    awsquery::Params::from_pairs(pairs)
+}
+
 async fn run(
     state: &AppState,
     req: &Incoming<'_>,
@@ -220,7 +240,7 @@ async fn run(
         &permissions.tags,
         &target.tags,
         &call.env,
-        &awsquery::Params::default(),
+        &tag_params(&call.input),
     );
     let action = format!("{SERVICE}:{}", operation.action);
     crate::sts::authorization_message::authorize(
