@@ -1,4 +1,6 @@
-//! `iamd policy validate` run as a user runs it: the built binary on real files.
+//! `iamd policy validate` run as a user runs it: the built binary on real files. Each
+//! document gets IAM's own findings (lower-case `error`/`warning`) and then IAM Access
+//! Analyzer's (`ERROR`, `SECURITY_WARNING`, `WARNING`, `SUGGESTION`).
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -59,7 +61,8 @@ fn findings_name_file_line_and_column_and_errors_exit_one() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "{bad}:5:5: error: PRINCIPAL_NOT_ALLOWED: Policy document should not specify a principal.\n"
+            "{bad}:5:5: error: PRINCIPAL_NOT_ALLOWED: Policy document should not specify a principal.\n\
+             {bad}:5:5: ERROR: UNSUPPORTED_PRINCIPAL: The policy type IDENTITY_POLICY does not support the Principal element. Remove the Principal element.\n"
         )
     );
 }
@@ -120,7 +123,10 @@ fn syntax_errors_point_at_the_text() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        format!("{file}:3:17: error: SYNTAX_ERROR: Syntax errors in policy.\n")
+        format!(
+            "{file}:3:17: error: SYNTAX_ERROR: Syntax errors in policy.\n\
+             {file}:3:17: ERROR: JSON_SYNTAX_ERROR: Fix the JSON syntax error at index 45 line 3 column 16.\n"
+        )
     );
 }
 
@@ -161,6 +167,61 @@ fn reads_standard_input() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "-:1:59: error: PRINCIPAL_NOT_ALLOWED: The provided policy document does not meet the requirements of the specified policy type.\n"
+        "-:1:59: error: PRINCIPAL_NOT_ALLOWED: The provided policy document does not meet the requirements of the specified policy type.\n\
+         -:1:59: ERROR: SCP_SYNTAX_ERROR_PRINCIPAL: SCPs do not support specifying principals. Remove the Principal or NotPrincipal element.\n"
     );
+}
+
+#[test]
+fn analyzer_findings_alone_decide_the_exit_status_too() {
+    let dir = scratch("analyzer");
+    // IAM stores this policy; Access Analyzer reports the unknown action as an error.
+    let file = write(
+        &dir,
+        "typo.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#,
+    );
+    let out = iamd(&["policy", "validate", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{file}:1:70: ERROR: INVALID_ACTION: The action s3:GetObjekt does not exist. Did you mean s3:GetObject?"
+        )),
+        "{stdout}"
+    );
+
+    // Suggestions and warnings do not fail the run.
+    let file = write(
+        &dir,
+        "redundant.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject"], "Resource": "*"}}"#,
+    );
+    let out = iamd(&["policy", "validate", &file]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(": SUGGESTION: REDUNDANT_ACTION: "));
+}
+
+#[test]
+fn json_output_has_validate_policy_shapes() {
+    let dir = scratch("json");
+    let file = write(&dir, "bad.json", WITH_PRINCIPAL);
+    let out = iamd(&["policy", "validate", "--format", "json", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &doc["files"][0];
+    assert_eq!(report["file"], file.as_str());
+    let finding = &report["findings"][0];
+    assert_eq!(finding["findingType"], "ERROR");
+    assert_eq!(finding["issueCode"], "UNSUPPORTED_PRINCIPAL");
+    assert_eq!(
+        finding["locations"][0]["path"],
+        serde_json::json!([{"value": "Statement"}, {"index": 0}, {"key": "Principal"}])
+    );
+    // AWS counts columns from 0: the key starts in the fifth column.
+    assert_eq!(
+        finding["locations"][0]["span"]["start"],
+        serde_json::json!({"line": 5, "column": 4, "offset": 74})
+    );
+    assert_eq!(report["policyErrors"][0]["code"], "PRINCIPAL_NOT_ALLOWED");
 }
