@@ -9,8 +9,8 @@ use policy::ast::Span as TextSpan;
 use policy::json::{Kind, Member, Value};
 
 use crate::catalogue::{self as c};
-use crate::model::PathElement;
 use crate::report::{index, join, value, Path, Report};
+use crate::report::{key, Step};
 use crate::Context;
 
 /// One string of the policy (an action, a resource, a principal value) with where
@@ -19,7 +19,7 @@ use crate::Context;
 pub(crate) struct Item<'d> {
     pub text: &'d str,
     pub span: TextSpan,
-    pub path: Path,
+    pub path: Path<'d>,
 }
 
 /// `Action`/`NotAction`, `Resource`/`NotResource` and the values of a principal
@@ -31,7 +31,7 @@ pub(crate) struct Element<'d> {
     /// Written as `[]`.
     pub empty_array: bool,
     /// The path and span of the element's value.
-    pub path: Path,
+    pub path: Path<'d>,
     pub span: TextSpan,
 }
 
@@ -45,7 +45,7 @@ pub(crate) enum Effect {
 /// left out, having been reported).
 #[derive(Debug)]
 pub(crate) struct Statement<'d> {
-    pub path: Path,
+    pub path: Path<'d>,
     pub span: TextSpan,
     pub sid: Option<Item<'d>>,
     pub effect: Option<Effect>,
@@ -58,9 +58,60 @@ pub(crate) struct Statement<'d> {
     pub object: &'d Value<'d>,
 }
 
-impl Statement<'_> {
+impl<'d> Statement<'d> {
     pub(crate) fn is_allow(&self) -> bool {
         self.effect == Some(Effect::Allow)
+    }
+
+    /// Every `operator: {key: values}` entry of the statement's `Condition`.
+    pub(crate) fn condition_entries(&self) -> Vec<ConditionEntry<'d>> {
+        let mut out = Vec::new();
+        let Some(condition) = self.condition else {
+            return out;
+        };
+        let Kind::Object(operators) = &condition.value.kind else {
+            return out;
+        };
+        let base = join(&self.path, value("Condition"));
+        for operator in operators {
+            let Kind::Object(keys) = &operator.value.kind else {
+                continue;
+            };
+            let op_path = join(&base, value(&operator.key));
+            for key in keys {
+                out.push(ConditionEntry {
+                    key: key.key.as_ref(),
+                    path: join(&op_path, value(&key.key)),
+                    span: key.value.span,
+                    values: items(&key.value, join(&op_path, value(&key.key))),
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether the statement's `Condition` names this key (ignoring case).
+    pub(crate) fn has_condition_key(&self, key: &str) -> bool {
+        self.condition_entries()
+            .iter()
+            .any(|e| e.key.eq_ignore_ascii_case(key))
+    }
+
+    /// The values of the principal type `kind` (`AWS`, `Service`, ...) of the
+    /// statement's `Principal`; those of other JSON types are left out.
+    pub(crate) fn principals(&self, kind: &str) -> Vec<Item<'d>> {
+        let Some(member) = self.principal else {
+            return Vec::new();
+        };
+        let Kind::Object(entries) = &member.value.kind else {
+            return Vec::new();
+        };
+        let base = join(&self.path, value(&member.key));
+        entries
+            .iter()
+            .filter(|e| e.key == kind)
+            .flat_map(|e| items(&e.value, join(&base, value(&e.key))))
+            .collect()
     }
 
     /// The span of the statement's key `key`.
@@ -69,6 +120,42 @@ impl Statement<'_> {
             Kind::Object(members) => members.iter().find(|m| m.key == key).map(|m| m.key_span),
             _ => None,
         }
+    }
+}
+
+/// One key of a condition with its operator and values.
+#[derive(Debug)]
+pub(crate) struct ConditionEntry<'d> {
+    pub key: &'d str,
+    /// The path and span of the key's values.
+    pub path: Path<'d>,
+    pub span: TextSpan,
+    /// The string values (other JSON types are left out).
+    pub values: Vec<Item<'d>>,
+}
+
+/// The strings of a value that is one string or an array; other items are skipped
+/// (the structure checks report them).
+pub(crate) fn items<'d>(v: &'d Value<'d>, path: Path<'d>) -> Vec<Item<'d>> {
+    match &v.kind {
+        Kind::String(s) => vec![Item {
+            text: s.as_ref(),
+            span: v.span,
+            path,
+        }],
+        Kind::Array(elements) => elements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match &e.kind {
+                Kind::String(s) => Some(Item {
+                    text: s.as_ref(),
+                    span: e.span,
+                    path: join(&path, index(i)),
+                }),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -88,11 +175,11 @@ fn type_mismatch(report: &mut Report, expected: &str, path: Path, span: TextSpan
     );
 }
 
-fn invalid_element(report: &mut Report, member: &Member, path: &[PathElement]) {
+fn invalid_element(report: &mut Report, member: &Member, path: &[Step<'_>]) {
     report.at(
         c::INVALID_POLICY_ELEMENT,
         format!("The policy element {} is not valid.", member.key),
-        join(path, PathElement::Key(member.key.to_string())),
+        join(path, key(&member.key)),
         member.key_span,
     );
 }
@@ -186,7 +273,7 @@ pub(crate) fn read<'d>(
 /// A string, or an array of strings; items of other types are reported.
 pub(crate) fn string_list<'d>(
     member: &'d Member<'d>,
-    path: Path,
+    path: Path<'d>,
     report: &mut Report,
 ) -> Option<Element<'d>> {
     let negated = member.key.starts_with("Not");
@@ -233,7 +320,7 @@ pub(crate) fn string_list<'d>(
 
 fn read_statement<'d>(
     object: &'d Value<'d>,
-    path: Path,
+    path: Path<'d>,
     cx: &Context,
     report: &mut Report,
 ) -> Option<Statement<'d>> {
@@ -367,14 +454,14 @@ fn read_statement<'d>(
     Some(stmt)
 }
 
-fn combination(report: &mut Report, first: &str, second: &Member, statement: &[PathElement]) {
+fn combination(report: &mut Report, first: &str, second: &Member, statement: &[Step<'_>]) {
     report.at(
         c::UNSUPPORTED_ELEMENT_COMBINATION,
         format!(
             "The policy elements {first} and {} can not be used in the same statement. Remove one of these elements.",
             second.key
         ),
-        join(statement, PathElement::Key(second.key.to_string())),
+        join(statement, key(&second.key)),
         second.key_span,
     );
 }

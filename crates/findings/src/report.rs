@@ -4,11 +4,30 @@ use policy::ast::{Pos, Span as TextSpan};
 use crate::catalogue::Check;
 use crate::model::{Finding, Location, PathElement, Position, Span};
 
+/// One step of a path, borrowing the document's keys; it becomes a [`PathElement`]
+/// only when a finding is made, so checks that find nothing allocate no paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step<'d> {
+    Index(u32),
+    Key(&'d str),
+    Value(&'d str),
+}
+
+impl Step<'_> {
+    fn to_element(self) -> PathElement {
+        match self {
+            Step::Index(i) => PathElement::Index(i),
+            Step::Key(k) => PathElement::Key(k.to_string()),
+            Step::Value(v) => PathElement::Value(v.to_string()),
+        }
+    }
+}
+
 /// A path through the document, as AWS writes it.
-pub(crate) type Path = Vec<PathElement>;
+pub(crate) type Path<'d> = Vec<Step<'d>>;
 
 /// `path` followed by one more step.
-pub(crate) fn join(path: &[PathElement], step: PathElement) -> Path {
+pub(crate) fn join<'d>(path: &[Step<'d>], step: Step<'d>) -> Path<'d> {
     let mut out = Vec::with_capacity(path.len() + 1);
     out.extend_from_slice(path);
     out.push(step);
@@ -16,13 +35,18 @@ pub(crate) fn join(path: &[PathElement], step: PathElement) -> Path {
 }
 
 /// The step to the value under `key`.
-pub(crate) fn value(key: &str) -> PathElement {
-    PathElement::Value(key.to_string())
+pub(crate) fn value(key: &str) -> Step<'_> {
+    Step::Value(key)
+}
+
+/// The step to an object's key itself.
+pub(crate) fn key(key: &str) -> Step<'_> {
+    Step::Key(key)
 }
 
 /// The step to an array element.
-pub(crate) fn index(i: usize) -> PathElement {
-    PathElement::Index(u32::try_from(i).unwrap_or(u32::MAX))
+pub(crate) fn index(i: usize) -> Step<'static> {
+    Step::Index(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
 /// The findings of one validation, in the order the checks made them.
@@ -57,7 +81,7 @@ impl<'t> Report<'t> {
 
     pub(crate) fn location(&self, path: Path, span: TextSpan) -> Location {
         Location {
-            path,
+            path: path.into_iter().map(Step::to_element).collect(),
             span: Span {
                 start: self.position(span.start),
                 end: self.position(span.end),

@@ -169,6 +169,10 @@ fn corpus() {
                     catalogue::by_code(code).is_some(),
                     "{name}: {code} is not in the catalogue"
                 );
+                assert!(
+                    found.iter().all(|f| f.issue_code != code),
+                    "{name}: {code} is found in a case that shows it absent"
+                );
                 *negative.entry(code.to_string()).or_default() += 1;
             }
         }

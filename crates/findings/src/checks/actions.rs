@@ -13,6 +13,10 @@ pub(super) fn check(statement: &Statement, _cx: &Context, report: &mut Report) {
         return;
     };
     for item in &action.items {
+        if item.text.contains("${") {
+            super::variables::check_unsupported(item, report);
+            continue;
+        }
         check_item(item, report);
     }
     redundant(action, report);
@@ -58,7 +62,8 @@ fn check_item(item: &Item, report: &mut Report) {
         return;
     };
     if has_wildcard(name) {
-        if awsdata::expand_action_pattern(action).is_empty() {
+        let pattern = Pattern::new(name, true);
+        if !known.actions.iter().any(|a| pattern.matches(a.name)) {
             invalid_action(item, None, report);
         }
         return;

@@ -5,8 +5,7 @@ use policy::wildcard::Pattern;
 
 use crate::catalogue as c;
 use crate::document::{Item, Statement};
-use crate::model::PathElement;
-use crate::report::{join, Report};
+use crate::report::{join, Report, Step};
 use crate::{Context, ASSUME_ROLE_POLICY_DOCUMENT};
 
 /// What a resource type's policy may name: the action prefix and a test of ARN parts
@@ -93,7 +92,7 @@ pub(super) fn check(statement: &Statement, cx: &Context, report: &mut Report) {
         report.at(
             c::ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE,
             "Role trust policies apply to the role that they are attached to. You cannot specify a resource. Remove the Resource or NotResource element.".to_string(),
-            join(&statement.path, PathElement::Key(key.to_string())),
+            join(&statement.path, Step::Key(key)),
             key_span,
         );
         return;

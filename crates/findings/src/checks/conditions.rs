@@ -9,8 +9,8 @@ use policy::parse::parse_operator;
 use super::global_keys::{global_key_type, service_key_type};
 use crate::catalogue::{self as c, Check};
 use crate::document::Statement;
-use crate::model::PathElement;
 use crate::report::{index, join, value, Path, Report};
+use crate::report::{key, Step};
 
 pub(super) fn check(statement: &Statement, variables_enabled: bool, report: &mut Report) {
     let Some(condition) = statement.condition else {
@@ -33,7 +33,40 @@ pub(super) fn check(statement: &Statement, variables_enabled: bool, report: &mut
     for block in operators {
         operator_block(block, &path, variables_enabled, report);
     }
+    let entries = statement.condition_entries();
+    let has = |key: &str| entries.iter().any(|e| e.key.eq_ignore_ascii_case(key));
+    for entry in &entries {
+        for (key, partners) in PAIRED_KEYS {
+            if entry.key.eq_ignore_ascii_case(key) && !partners.iter().any(|p| has(p)) {
+                report.at(
+                    c::MISSING_PAIRED_CONDITION_KEYS,
+                    format!("Using the condition key {} can be overly permissive without also using the following condition keys: {}. Condition keys like this one are more secure when paired with a related key. We recommend that you add the related condition keys to the same condition block.", entry.key, partners.join(", ")),
+                    entry.path.clone(),
+                    entry.span,
+                );
+            }
+        }
+        if entry
+            .key
+            .eq_ignore_ascii_case("token.actions.githubusercontent.com:sub")
+        {
+            for value in entry.values.iter().filter(|v| v.text.contains(['*', '?'])) {
+                report.at(
+                    c::SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED,
+                    "Using a wildcard (*) in token.actions.githubusercontent.com:sub can allow requests from more sources than you intended. Specify the value of token.actions.githubusercontent.com:sub with the repository and branch name.".to_string(),
+                    value.path.clone(),
+                    value.span,
+                );
+            }
+        }
+    }
 }
+
+/// Keys that say little alone, with the keys they need beside them.
+const PAIRED_KEYS: [(&str, &[&str]); 1] = [("aws:VpcSourceIp", &["aws:SourceVpc"])];
+
+/// The tag keys whose name must go on with `/tag-key`.
+const TAG_KEY_PREFIXES: [&str; 3] = ["aws:RequestTag", "aws:ResourceTag", "aws:PrincipalTag"];
 
 /// The family of an operator, as AWS names operator types in its messages.
 fn family(op: ConditionOp) -> &'static str {
@@ -65,14 +98,9 @@ fn family(op: ConditionOp) -> &'static str {
     }
 }
 
-fn operator_block(
-    block: &Member,
-    base: &[PathElement],
-    variables_enabled: bool,
-    report: &mut Report,
-) {
+fn operator_block(block: &Member, base: &[Step<'_>], variables_enabled: bool, report: &mut Report) {
     let op_text = block.key.as_ref();
-    let key_path = join(base, PathElement::Key(op_text.to_string()));
+    let key_path = join(base, key(op_text));
     let Some(operator) = parse_operator(op_text) else {
         report.at(
             c::INVALID_CONDITION_OPERATOR,
@@ -120,7 +148,7 @@ fn operator_block(
             report.at(
                 c::DUPLICATE_KEYS_WITH_DIFFERENT_CASE,
                 format!("The condition key {} appears more than once with different capitalization in the same condition block. Remove the duplicate condition keys.", entry.key),
-                join(&here, PathElement::Key(entry.key.to_string())),
+                join(&here, key(&entry.key)),
                 entry.key_span,
             );
         }
@@ -141,7 +169,7 @@ struct Entry<'e> {
     operator: Operator,
     op_text: &'e str,
     key: &'e str,
-    path: Path,
+    path: Path<'e>,
     member: &'e Member<'e>,
     variables_enabled: bool,
 }
@@ -151,7 +179,7 @@ struct ValueAt<'v> {
     text: String,
     json_type: &'static str,
     value: &'v Value<'v>,
-    path: Path,
+    path: Path<'v>,
 }
 
 impl Entry<'_> {
@@ -194,6 +222,26 @@ impl Entry<'_> {
             );
             return None;
         };
+        let bare = self.key.strip_suffix('/').unwrap_or(self.key);
+        let service_tag_key = awsdata::service(prefix).is_some_and(|s| {
+            s.condition_keys.iter().any(|k| {
+                k.name
+                    .strip_suffix("/${TagKey}")
+                    .is_some_and(|name| name.eq_ignore_ascii_case(bare))
+            })
+        });
+        if service_tag_key
+            || TAG_KEY_PREFIXES
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(bare))
+        {
+            self.at(
+                report,
+                c::MISSING_TAG_KEY_IN_CONDITION,
+                format!("The condition key {bare}/ must include a tag key to control access based on tags. Use the format {bare}/tag-key and specify a key name for tag-key."),
+            );
+            return None;
+        }
         if prefix.eq_ignore_ascii_case("aws") {
             if self.key.eq_ignore_ascii_case("aws:ARN") {
                 self.at(
@@ -354,6 +402,14 @@ impl Entry<'_> {
             );
         }
         for v in values {
+            if v.text.contains("${") {
+                let item = crate::document::Item {
+                    text: &v.text,
+                    span: v.value.span,
+                    path: v.path.clone(),
+                };
+                super::variables::check_value(&item, self.variables_enabled, report);
+            }
             let mut at = |check, details: String| {
                 report.at(check, details, v.path.clone(), v.value.span);
             };
@@ -391,6 +447,18 @@ impl Entry<'_> {
                     "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like.".to_string(),
                 );
             }
+            if family == "Date" && !v.text.is_empty() && v.text.bytes().all(|b| b.is_ascii_digit())
+            {
+                at(
+                    c::INVALID_DATE_VALUE,
+                    format!("The date {} might not resolve as expected. We recommend that you use the YYYY-MM-DD format.", v.text),
+                );
+            }
+            if exact_string && !v.text.contains(['*', '?']) {
+                if let Some((check, details)) = self.identifier_format(&v.text) {
+                    at(check, details);
+                }
+            }
             if family == "IPAddress" {
                 if let Some(better) = normalized_cidr(&v.text) {
                     at(
@@ -402,6 +470,21 @@ impl Entry<'_> {
         }
         self.redundant_numbers(values, report);
         self.private_addresses(values, report);
+    }
+
+    /// VPC and endpoint ids, Region names: values whose form the key fixes.
+    fn identifier_format(&self, text: &str) -> Option<(Check, String)> {
+        let key = self.key;
+        if key.eq_ignore_ascii_case("aws:SourceVpc") && !is_resource_id(text, "vpc-") {
+            return Some((c::INVALID_VPC_FORMAT, "The VPC identifier in the condition key value is not valid. Use the prefix 'vpc-' followed by 8 or 17 alphanumeric characters.".to_string()));
+        }
+        if key.eq_ignore_ascii_case("aws:SourceVpce") && !is_resource_id(text, "vpce-") {
+            return Some((c::INVALID_VPCE_FORMAT, "The VPCE identifier in the condition key value is not valid.  Use the prefix 'vpce-' followed by 8 or 17 alphanumeric characters.".to_string()));
+        }
+        if key.eq_ignore_ascii_case("aws:RequestedRegion") && !super::regions::is_region(text) {
+            return Some((c::INVALID_REGION, format!("The Region {text} is not valid. Update the condition value to a suported Region.")));
+        }
+        None
     }
 
     /// `NumericLessThan: [1, 5]` is `< 5`: the values of one bound are ORed.
@@ -500,6 +583,16 @@ fn is_private_range(text: &str) -> bool {
             (a.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00 && bits >= 7
         }
     }
+}
+
+/// `prefix` followed by 8 or 17 lower-case letters and digits.
+fn is_resource_id(text: &str, prefix: &str) -> bool {
+    text.strip_prefix(prefix).is_some_and(|id| {
+        (id.len() == 8 || id.len() == 17)
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]

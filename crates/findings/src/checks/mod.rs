@@ -16,21 +16,29 @@ mod global_keys;
 mod grants;
 mod principals;
 mod redundancy;
+mod regions;
 mod resources;
 mod scp;
 mod sids;
 mod suggest;
+mod tags;
+mod trust;
+mod variables;
 
 /// Every per-statement and cross-statement check.
 pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
     sids::check(&doc.statements, cx, report);
     for statement in &doc.statements {
         actions::check(statement, cx, report);
-        resources::check(statement, cx, report);
+        resources::check(statement, doc.variables_enabled, report);
         principals::check(statement, cx, report);
         conditions::check(statement, doc.variables_enabled, report);
         grants::check(statement, cx, report);
         attached::check(statement, cx, report);
+        tags::check(statement, report);
+        if cx.is_trust_policy() {
+            trust::check(statement, report);
+        }
         if cx.policy_type == PolicyType::ServiceControlPolicy {
             scp::check(statement, report);
         }

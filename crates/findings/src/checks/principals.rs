@@ -4,8 +4,9 @@ use policy::json::{Kind, Member};
 
 use crate::catalogue as c;
 use crate::document::{string_list, Statement};
-use crate::model::{PathElement, PolicyType};
-use crate::report::{join, value, Report};
+use crate::model::PolicyType;
+use crate::report::{join, value, Path, Report};
+use crate::report::{key, Step};
 use crate::Context;
 
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
@@ -22,7 +23,7 @@ pub(super) fn check(statement: &Statement, cx: &Context, report: &mut Report) {
         }
         return;
     };
-    let key_path = join(&statement.path, PathElement::Key(member.key.to_string()));
+    let key_path = join(&statement.path, key(&member.key));
     if !cx.takes_principal() {
         if cx.policy_type == PolicyType::ServiceControlPolicy {
             report.at(
@@ -85,9 +86,69 @@ pub(super) fn check(statement: &Statement, cx: &Context, report: &mut Report) {
         }
         _ => {}
     }
+    if cx.policy_type == PolicyType::ResourcePolicy && !cx.is_trust_policy() && !negated {
+        service_principals(statement, report);
+    }
 }
 
-fn trust_wildcard(path: Vec<PathElement>, member: &Member, report: &mut Report) {
+/// The keys that tie a service's access to the resource or account it acts for.
+const SOURCE_KEYS: [&str; 4] = [
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+/// A service acting on a resource policy's grant should be scoped to its source (the
+/// confused deputy problem).
+fn service_principals(statement: &Statement, report: &mut Report) {
+    let services = statement.principals("Service");
+    let Some(first) = services.first() else {
+        return;
+    };
+    if statement.is_allow() && !SOURCE_KEYS.iter().any(|k| statement.has_condition_key(k)) {
+        let locations = services
+            .iter()
+            .map(|s| report.location(s.path.clone(), s.span))
+            .collect();
+        report.add(
+            c::RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
+            "Granting access to a service principal without specifying a source is overly permissive. Use aws:SourceArn or aws:SourceAccount condition key and scope access to a specific source to grant fine-grained access.".to_string(),
+            locations,
+        );
+    }
+    let prefix = first.text.split('.').next().unwrap_or(first.text);
+    for entry in statement.condition_entries() {
+        if entry.key.eq_ignore_ascii_case("aws:Referer") {
+            report.at(
+                c::RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
+                format!("To restrict access to the service principal {prefix} operating on your behalf, we recommend aws:SourceArn or aws:SourceAccount instead of {}.", entry.key),
+                entry.path.clone(),
+                entry.span,
+            );
+        }
+    }
+}
+
+/// `name.amazonaws.com` (or a Region's or a partition's form of it), in lower case.
+fn is_service_principal(text: &str) -> bool {
+    const SUFFIXES: [&str; 4] = [
+        ".amazonaws.com",
+        ".amazonaws.com.cn",
+        ".c2s.ic.gov",
+        ".sc2s.sgov.gov",
+    ];
+    let name_ok = text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    name_ok
+        && SUFFIXES.iter().any(|s| {
+            text.strip_suffix(s)
+                .is_some_and(|name| !name.is_empty() && !name.ends_with('.'))
+        })
+}
+
+fn trust_wildcard(path: Path<'_>, member: &Member, report: &mut Report) {
     report.at(
         c::ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
         "\"Principal:\" \"*\" is not supported in the principal element of a role trust policy. Replace the wildcard with a valid principal value.".to_string(),
@@ -96,13 +157,22 @@ fn trust_wildcard(path: Vec<PathElement>, member: &Member, report: &mut Report) 
     );
 }
 
-fn principal_entry(entry: &Member, base: &[PathElement], cx: &Context, report: &mut Report) {
+fn principal_entry(entry: &Member, base: &[Step<'_>], cx: &Context, report: &mut Report) {
     let key = entry.key.as_ref();
     if !PRINCIPAL_KEYS.contains(&key) {
         report.at(
             c::INVALID_PRINCIPAL_KEY,
             format!("The principal key {key} is not valid."),
-            join(base, PathElement::Key(key.to_string())),
+            join(base, Step::Key(key)),
+            entry.key_span,
+        );
+        return;
+    }
+    if key == "Federated" && !cx.is_trust_policy() {
+        report.at(
+            c::FEDERATED_PRINCIPAL_NOT_SUPPORTED,
+            "The policy type does not support a federated identity provider in the principal element. Use a supported principal.".to_string(),
+            join(base, Step::Key(key)),
             entry.key_span,
         );
         return;
@@ -135,7 +205,14 @@ fn principal_entry(entry: &Member, base: &[PathElement], cx: &Context, report: &
             );
             continue;
         }
-        if key == "AWS" && is_unique_id(text, "AROA") {
+        if key == "Service" && !is_service_principal(text) {
+            report.at(
+                c::INVALID_SERVICE_PRINCIPAL_FORMAT,
+                "The service principal does not match the expected format. Use the format service-name.amazonaws.com.".to_string(),
+                item.path.clone(),
+                item.span,
+            );
+        } else if key == "AWS" && is_unique_id(text, "AROA") {
             report.at(
                 c::INVALID_ROLE_REFERENCE,
                 format!("The Principal element includes the IAM role ID {text}. We recommend that you use a role ARN instead."),

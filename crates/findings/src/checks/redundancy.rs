@@ -1,5 +1,5 @@
 //! Statements that say what an earlier statement already says.
-use policy::json::{Kind, Value};
+use policy::json::{Kind, Member, Value};
 
 use crate::catalogue as c;
 use crate::document::Statement;
@@ -7,14 +7,12 @@ use crate::report::Report;
 
 /// Reports each statement equal to an earlier one, the `Sid` aside.
 pub(super) fn statements(statements: &[Statement], report: &mut Report) {
-    let shapes: Vec<String> = statements.iter().map(|s| canonical(s.object)).collect();
     for (j, statement) in statements.iter().enumerate() {
-        let Some(shape) = shapes.get(j) else { continue };
-        let earlier = shapes.iter().take(j).position(|s| s == shape);
-        let Some(i) = earlier else { continue };
-        let Some(first) = statements.get(i) else {
-            continue;
-        };
+        let earlier = statements
+            .iter()
+            .take(j)
+            .find(|first| same(first.object, statement.object, true));
+        let Some(first) = earlier else { continue };
         let locations = vec![
             report.location(first.path.clone(), first.span),
             report.location(statement.path.clone(), statement.span),
@@ -27,59 +25,29 @@ pub(super) fn statements(statements: &[Statement], report: &mut Report) {
     }
 }
 
-/// A text that two statements share exactly when they mean the same: members in key
-/// order, `Sid` left out, one-element arrays written as their element.
-fn canonical(statement: &Value) -> String {
-    let mut out = String::new();
-    write(statement, true, &mut out);
-    out
-}
-
-fn write(value: &Value, top: bool, out: &mut String) {
-    match &value.kind {
-        Kind::Null => out.push_str("null"),
-        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Kind::Number(n) => out.push_str(n),
-        Kind::String(s) => {
-            out.push('"');
-            out.push_str(&s.replace('\\', "\\\\").replace('"', "\\\""));
-            out.push('"');
+/// Whether two values mean the same in a policy: members in any order (`Sid` aside
+/// at the statement's level), arrays as sets, a one-element array as its element.
+fn same(a: &Value, b: &Value, top: bool) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Array(x), _) if x.len() == 1 => x.first().is_some_and(|only| same(only, b, false)),
+        (_, Kind::Array(y)) if y.len() == 1 => y.first().is_some_and(|only| same(a, only, false)),
+        (Kind::Array(x), Kind::Array(y)) => {
+            x.iter().all(|e| y.iter().any(|f| same(e, f, false)))
+                && y.iter().all(|f| x.iter().any(|e| same(e, f, false)))
         }
-        Kind::Array(items) if items.len() == 1 => {
-            if let Some(item) = items.first() {
-                write(item, false, out);
-            }
-        }
-        Kind::Array(items) => {
-            let mut parts: Vec<String> = items
-                .iter()
-                .map(|item| {
-                    let mut s = String::new();
-                    write(item, false, &mut s);
-                    s
+        (Kind::Object(x), Kind::Object(y)) => {
+            let kept = |m: &&Member| !(top && m.key == "Sid");
+            x.iter().filter(kept).count() == y.iter().filter(kept).count()
+                && x.iter().filter(kept).all(|m| {
+                    y.iter()
+                        .filter(kept)
+                        .any(|n| n.key == m.key && same(&m.value, &n.value, false))
                 })
-                .collect();
-            parts.sort();
-            out.push('[');
-            out.push_str(&parts.join(","));
-            out.push(']');
         }
-        Kind::Object(members) => {
-            let mut parts: Vec<(String, String)> = members
-                .iter()
-                .filter(|m| !(top && m.key == "Sid"))
-                .map(|m| {
-                    let mut s = String::new();
-                    write(&m.value, false, &mut s);
-                    (m.key.to_string(), s)
-                })
-                .collect();
-            parts.sort();
-            out.push('{');
-            for (k, v) in parts {
-                out.push_str(&format!("{k:?}:{v},"));
-            }
-            out.push('}');
-        }
+        (Kind::String(x), Kind::String(y)) => x == y,
+        (Kind::Number(x), Kind::Number(y)) => x == y,
+        (Kind::Bool(x), Kind::Bool(y)) => x == y,
+        (Kind::Null, Kind::Null) => true,
+        _ => false,
     }
 }

@@ -6,7 +6,6 @@ use super::arn_formats::{self, Format};
 use crate::catalogue as c;
 use crate::document::{Element, Item, Statement};
 use crate::report::Report;
-use crate::Context;
 
 const PARTITIONS: [&str; 8] = [
     "aws",
@@ -19,11 +18,12 @@ const PARTITIONS: [&str; 8] = [
     "aws-eusc",
 ];
 
-pub(super) fn check(statement: &Statement, _cx: &Context, report: &mut Report) {
+pub(super) fn check(statement: &Statement, variables_enabled: bool, report: &mut Report) {
     let Some(resource) = &statement.resource else {
         return;
     };
     for item in &resource.items {
+        super::variables::check_value(item, variables_enabled, report);
         check_item(item, report);
     }
     redundant(resource, report);
@@ -102,6 +102,16 @@ fn check_item(item: &Item, report: &mut Report) {
             format!(
                 "The service {service} does not support specifying a Region in the resource ARN."
             ),
+        );
+    }
+    if !region.is_empty()
+        && !is_open(region)
+        && fitting.iter().any(|f| f.has_region())
+        && !super::regions::is_region(region)
+    {
+        at(
+            c::INVALID_ARN_REGION,
+            format!("The Region {region} is not valid for this resource. Update the resource ARN to include a supported Region."),
         );
     }
     if region.is_empty() && fitting.iter().all(|f| f.has_region()) {

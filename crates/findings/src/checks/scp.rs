@@ -1,7 +1,7 @@
 //! The parts of the policy language that service control policies leave out.
 use crate::catalogue as c;
 use crate::document::Statement;
-use crate::model::PathElement;
+use crate::report::key;
 use crate::report::{join, Report};
 
 pub(super) fn check(statement: &Statement, report: &mut Report) {
@@ -50,7 +50,7 @@ pub(super) fn check(statement: &Statement, report: &mut Report) {
         report.at(
             c::SCP_SYNTAX_ERROR_ALLOW_CONDITION,
             "SCPs do not support the Condition element with effect Allow. Update the element Condition or the effect.".to_string(),
-            join(&statement.path, PathElement::Key("Condition".to_string())),
+            join(&statement.path, key("Condition")),
             condition.key_span,
         );
     }
