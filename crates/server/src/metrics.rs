@@ -309,3 +309,25 @@ pub fn render(state: &Shared) -> String {
     );
     out.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_land_in_their_row_or_the_shared_ones() {
+        let metrics = Metrics::new(vec![("iam", vec!["GetUser"])]);
+        let tick = Duration::from_micros(10);
+        metrics.record_request("iam", "GetUser", 200, tick);
+        metrics.record_request("iam", "GetUser", 418, tick);
+        metrics.record_request("iam", "NoSuchAction", 400, tick);
+        // A service without series is not counted (and does not panic).
+        metrics.record_request("nowhere", "GetUser", 200, tick);
+        let series = &metrics.services[0];
+        let get_user = &series.actions["GetUser"];
+        assert_eq!(get_user.statuses[0].get(), 1);
+        assert_eq!(get_user.other.get(), 1);
+        assert_eq!(series.unknown.statuses[1].get(), 1);
+        assert_eq!(series.latency.snapshot().count, 3);
+    }
+}
