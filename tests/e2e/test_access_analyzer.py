@@ -318,6 +318,14 @@ def test_unused_access_findings(iamd, root, aa):
     # iam was used, but only GetUser: ListUsers is reported at action level.
     assert [a["action"] for a in by_service["iam"]["actions"]] == ["ListUsers"]
 
+    # The V1 operations serve external access analyzers only.
+    with pytest.raises(ClientError) as e:
+        aa.list_findings(analyzerArn=arn)
+    assert error(e) == ("ValidationException", 400)
+    with pytest.raises(ClientError) as e:
+        aa.get_finding(analyzerArn=arn, id=key_finding["id"])
+    assert error(e) == ("ValidationException", 400)
+
     only_roles = aa.list_findings_v2(analyzerArn=arn, filter={"findingType": {"eq": ["UnusedIAMRole"]}})["findings"]
     assert only_roles and all(f["findingType"] == "UnusedIAMRole" for f in only_roles)
 

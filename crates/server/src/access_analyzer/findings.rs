@@ -220,7 +220,20 @@ async fn listed(
     Ok((findings, next))
 }
 
+/// The V1 finding operations serve external access analyzers only (AWS's API
+/// reference); the others are read with the V2 operations.
+fn external_only(target: &AaTarget, operation: &str) -> AaResult<()> {
+    if analyzer(target)?.analyzer_type == ACCOUNT {
+        return Ok(());
+    }
+    Err(AaError::validation(
+        "notSupported",
+        format!("{operation} is supported only for external access analyzers; use {operation}V2."),
+    ))
+}
+
 async fn list_v1(call: &AaCall, target: &AaTarget) -> AaResult<Value> {
+    external_only(target, "ListFindings")?;
     let (findings, next) = listed(call, target).await?;
     let mut out = json!({ "findings": findings.iter().map(summary_v1).collect::<Vec<_>>() });
     if let Some(next) = next {
@@ -248,6 +261,7 @@ async fn find(call: &AaCall, target: &AaTarget) -> AaResult<AnalyzerFinding> {
 }
 
 async fn get_v1(call: &AaCall, target: &AaTarget) -> AaResult<Value> {
+    external_only(target, "GetFinding")?;
     Ok(json!({ "finding": summary_v1(&find(call, target).await?) }))
 }
 
