@@ -29,6 +29,9 @@ enum Command {
     /// Bind workloads to instance profiles or roles (workload credential endpoints).
     #[command(subcommand)]
     Workload(WorkloadCommand),
+    /// Read the audit trail: verify it against its signed digests, or print it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Subcommand)]
@@ -39,6 +42,14 @@ enum WorkloadCommand {
     List(cli::workload::ListArgs),
     /// Remove a binding; its workload gets no more credentials.
     Unbind(cli::workload::UnbindArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every record and log file against the signed digests; exit 1 on tampering.
+    Verify(cli::audit::DirArgs),
+    /// Print the last records, one line each (time, principal, event, source, result).
+    Tail(cli::audit::TailArgs),
 }
 
 #[derive(Subcommand)]
@@ -80,6 +91,8 @@ fn main() -> ExitCode {
         Command::Workload(WorkloadCommand::Bind(args)) => cli::workload::bind(args),
         Command::Workload(WorkloadCommand::List(args)) => cli::workload::list(args),
         Command::Workload(WorkloadCommand::Unbind(args)) => cli::workload::unbind(args),
+        Command::Audit(AuditCommand::Verify(args)) => cli::audit::verify(args),
+        Command::Audit(AuditCommand::Tail(args)) => cli::audit::tail(args),
     };
     ExitCode::from(code)
 }

@@ -20,7 +20,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer TOKEN`.
     pub metrics_token: Option<SecretString>,
+    /// Where the audit trail is written; `None` when auditing is off.
+    pub audit_dir: Option<PathBuf>,
 }
+
+/// The audit trail's directory inside the data directory, by default.
+pub const AUDIT_SUBDIR: &str = "audit";
 
 /// Settings as one source gives them; unset fields fall through to the next source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -30,6 +35,18 @@ pub struct Settings {
     pub data_dir: Option<PathBuf>,
     pub max_body_bytes: Option<usize>,
     pub metrics_token: Option<MetricsToken>,
+    /// Whether every call is recorded in the audit trail (default: on).
+    pub audit: Option<bool>,
+    pub audit_dir: Option<PathBuf>,
+}
+
+/// `on`/`off` (also `true`/`false`, `1`/`0`) of `--audit` and `IAMD_AUDIT`.
+pub fn parse_switch(name: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("{name}: expected on or off, got {value}")),
+    }
 }
 
 /// The bearer token of `/metrics`: a secret, so it never appears in a debug print.
@@ -43,8 +60,8 @@ impl<'de> Deserialize<'de> for MetricsToken {
 }
 
 impl Settings {
-    /// The settings `IAMD_LISTEN`, `IAMD_DATA_DIR`, `IAMD_MAX_BODY_BYTES` and
-    /// `IAMD_METRICS_TOKEN` give.
+    /// The settings `IAMD_LISTEN`, `IAMD_DATA_DIR`, `IAMD_MAX_BODY_BYTES`,
+    /// `IAMD_METRICS_TOKEN`, `IAMD_AUDIT` and `IAMD_AUDIT_DIR` give.
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let max_body_bytes = env("IAMD_MAX_BODY_BYTES")
             .map(|v| {
@@ -52,16 +69,21 @@ impl Settings {
                     .map_err(|_| format!("IAMD_MAX_BODY_BYTES: not a number: {v}"))
             })
             .transpose()?;
+        let audit = env("IAMD_AUDIT")
+            .map(|v| parse_switch("IAMD_AUDIT", &v))
+            .transpose()?;
         Ok(Settings {
             listen: env("IAMD_LISTEN"),
             data_dir: env("IAMD_DATA_DIR").map(PathBuf::from),
             max_body_bytes,
             metrics_token: env("IAMD_METRICS_TOKEN").map(|t| MetricsToken(SecretString::new(t))),
+            audit,
+            audit_dir: env("IAMD_AUDIT_DIR").map(PathBuf::from),
         })
     }
 
     /// The settings of a TOML file (`listen`, `data_dir`, `max_body_bytes`,
-    /// `metrics_token`).
+    /// `metrics_token`, `audit`, `audit_dir`).
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -75,6 +97,8 @@ impl Settings {
             data_dir: self.data_dir.or(fallback.data_dir),
             max_body_bytes: self.max_body_bytes.or(fallback.max_body_bytes),
             metrics_token: self.metrics_token.or(fallback.metrics_token),
+            audit: self.audit.or(fallback.audit),
+            audit_dir: self.audit_dir.or(fallback.audit_dir),
         }
     }
 
@@ -84,16 +108,25 @@ impl Settings {
         let listen = listen
             .parse()
             .map_err(|_| format!("listen: not a socket address: {listen}"))?;
+        let data_dir = self
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let audit_dir = match self.audit {
+            Some(false) => None,
+            _ => Some(
+                self.audit_dir
+                    .unwrap_or_else(|| data_dir.join(AUDIT_SUBDIR)),
+            ),
+        };
         Ok(Config {
             listen,
-            data_dir: self
-                .data_dir
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            data_dir,
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             metrics_token: self
                 .metrics_token
                 .map(|t| t.0)
                 .filter(|t| !t.expose().is_empty()),
+            audit_dir,
         })
     }
 }
@@ -141,6 +174,33 @@ mod tests {
         let defaults = load(Settings::default(), None, |_| None).unwrap();
         assert_eq!(defaults.listen, DEFAULT_LISTEN.parse().unwrap());
         assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(
+            defaults.audit_dir,
+            Some(PathBuf::from(DEFAULT_DATA_DIR).join(AUDIT_SUBDIR))
+        );
+    }
+
+    #[test]
+    fn auditing_is_on_unless_turned_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("iamd.toml");
+        std::fs::write(&file, "audit = false\n").unwrap();
+        let off = load(Settings::default(), Some(&file), |_| None).unwrap();
+        assert_eq!(off.audit_dir, None);
+        let env = |k: &str| match k {
+            "IAMD_AUDIT" => Some("on".to_owned()),
+            "IAMD_AUDIT_DIR" => Some("/trail".to_owned()),
+            _ => None,
+        };
+        let on = load(Settings::default(), Some(&file), env).unwrap();
+        assert_eq!(on.audit_dir, Some(PathBuf::from("/trail")));
+        let flags = Settings {
+            audit: Some(false),
+            ..Settings::default()
+        };
+        assert_eq!(load(flags, Some(&file), env).unwrap().audit_dir, None);
+        let bad = |k: &str| (k == "IAMD_AUDIT").then(|| "maybe".to_owned());
+        assert!(load(Settings::default(), None, bad).unwrap_err().contains("IAMD_AUDIT"));
     }
 
     #[test]

@@ -67,11 +67,20 @@ pub fn new_request_id() -> String {
 }
 
 fn xml_response(status: u16, body: String, request_id: &str) -> Response {
+    typed_response(status, body, request_id, "text/xml")
+}
+
+fn typed_response(
+    status: u16,
+    body: String,
+    request_id: &str,
+    content_type: &'static str,
+) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
@@ -108,6 +117,32 @@ async fn query(
                 error = "RequestEntityTooLarge",
                 "request refused"
             );
+            let headers: Vec<(&str, &[u8])> = parts
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes()))
+                .collect();
+            let incoming = Incoming {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query().unwrap_or(""),
+                headers: &headers,
+                body: &[],
+                source_ip: peer.ip(),
+                secure_transport: false,
+            };
+            let facts = crate::audit_trail::CallFacts {
+                event_source: crate::audit_trail::IAM_SOURCE,
+                action: None,
+                caller: None,
+                named: None,
+                region: None,
+                request_parameters: None,
+                response_elements: None,
+                resource_arn: None,
+                error: Some((error.code(), error.message())),
+            };
+            crate::audit_trail::record(&state, &incoming, &request_id, facts).await;
             return xml_response(
                 error.status(),
                 error.into_xml(awsquery::IAM_NAMESPACE, &request_id),
@@ -129,9 +164,24 @@ async fn query(
         source_ip: peer.ip(),
         secure_transport: false,
     };
-    let answer = pipeline::process(&state, &incoming, &request_id).await;
-    let service = answer.service.unwrap_or(pipeline::Service::Iam);
-    record(&state, service.signing_name(), &answer, started.elapsed());
+    let cloudtrail_operation = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(crate::cloudtrail::TARGET_PREFIX));
+    let (answer, content_type, service) = match cloudtrail_operation {
+        Some(operation) => (
+            crate::cloudtrail::process(&state, &incoming, &request_id, operation).await,
+            crate::cloudtrail::CONTENT_TYPE,
+            "cloudtrail",
+        ),
+        None => {
+            let answer = pipeline::process(&state, &incoming, &request_id).await;
+            let service = answer.service.unwrap_or(pipeline::Service::Iam);
+            (answer, "text/xml", service.signing_name())
+        }
+    };
+    record(&state, service, &answer, started.elapsed());
     tracing::info!(
         request_id,
         action = answer.action.as_deref().unwrap_or("-"),
@@ -142,7 +192,7 @@ async fn query(
         latency_us = started.elapsed().as_micros() as u64,
         "request"
     );
-    xml_response(answer.status, answer.body, &request_id)
+    typed_response(answer.status, answer.body, &request_id, content_type)
 }
 
 fn json_response(answer: &Answer, request_id: &str) -> Response {

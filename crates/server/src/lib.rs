@@ -13,9 +13,11 @@
 
 pub mod access_analyzer;
 pub mod allowed_services;
+pub mod audit_trail;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;
+pub mod cloudtrail;
 pub mod config;
 pub mod context;
 pub mod credentials;
@@ -43,15 +45,24 @@ use tokio::net::TcpListener;
 pub use config::Config;
 pub use state::{new_state, AppState};
 
-/// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight
-/// and writes the pending access-key usage.
+/// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight,
+/// writes the pending access-key usage and closes the audit trail.
 pub async fn serve(
     listener: TcpListener,
     store: Arc<dyn Store>,
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let state = new_state(store, config);
+    let audit = match &config.audit_dir {
+        Some(dir) => {
+            let master_key = std::env::var(bootstrap::ENV_MASTER_KEY)
+                .ok()
+                .filter(|v| !v.is_empty());
+            Some(audit_trail::open(dir, &config.data_dir, master_key.as_deref())?)
+        }
+        None => None,
+    };
+    let state = state::new_state_with_audit(store, config, audit.clone());
     if let Ok(addr) = listener.local_addr() {
         state.web_identity.issuer.listening_on(addr);
     }
@@ -77,6 +88,10 @@ pub async fn serve(
     workload_listeners.abort();
     state.last_used.flush(&*state.store).await;
     state.service_usage.flush(&*state.store).await;
+    if let Some(trail) = audit {
+        // Writes what is queued and signs the last digest.
+        let _ = tokio::task::spawn_blocking(move || trail.close()).await;
+    }
     tracing::info!("stopped");
     served
 }

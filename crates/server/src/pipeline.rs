@@ -6,9 +6,11 @@ use std::time::SystemTime;
 
 use awsquery::{Limits, Params};
 
+use crate::audit_trail::{self, classify, CallFacts};
 use crate::authn::{authenticate, Authenticated};
 use crate::context::{self, RequestEnv};
 use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
 use crate::ops::{iam_operations, sts_operations, Authorization, Call, Operation};
 use crate::state::AppState;
 
@@ -70,18 +72,32 @@ pub struct Answer {
     pub error_code: Option<String>,
 }
 
-/// What the pipeline learned before it finished or failed, for the log.
+/// What the pipeline learned before it finished or failed, for the log and the audit
+/// record.
 #[derive(Default)]
 struct Trace {
     action: Option<String>,
     principal: Option<String>,
     decision: Option<&'static str>,
     service: Option<Service>,
+    /// The authenticated caller.
+    caller: Option<Caller>,
+    /// The region of the signature's credential scope.
+    region: Option<String>,
+    /// `requestParameters`, computed only when auditing is on.
+    request_parameters: Option<serde_json::Value>,
+    /// The resource the operation resolved to.
+    resource_arn: Option<String>,
+    /// An unsigned STS call (no caller; the response names who called).
+    unsigned: bool,
 }
 
 pub async fn process(state: &AppState, req: &Incoming<'_>, request_id: &str) -> Answer {
     let mut trace = Trace::default();
     let result = run(state, req, request_id, &mut trace).await;
+    if state.audit.is_some() {
+        audit(state, req, request_id, &trace, &result).await;
+    }
     let namespace = trace.service.unwrap_or(Service::Iam).namespace();
     let (status, body, error_code, decision) = match result {
         Ok(xml) => (200, xml, None, trace.decision.unwrap_or("-")),
@@ -109,6 +125,47 @@ pub async fn process(state: &AppState, req: &Incoming<'_>, request_id: &str) -> 
         error_code,
         service: trace.service,
     }
+}
+
+/// The call's audit record, from what the pipeline learned and how it ended.
+async fn audit(
+    state: &AppState,
+    req: &Incoming<'_>,
+    request_id: &str,
+    trace: &Trace,
+    result: &ApiResult<String>,
+) {
+    let event_source = match trace.service {
+        Some(Service::Sts) => audit_trail::STS_SOURCE,
+        _ => audit_trail::IAM_SOURCE,
+    };
+    let action = trace.action.as_deref();
+    let response_elements = match (result, action) {
+        (Ok(xml), Some(action)) if classify::records_response(event_source, action) => {
+            audit_trail::response::of_response(xml, action)
+        }
+        _ => None,
+    };
+    let named = trace.unsigned.then(|| {
+        audit_trail::identity::of_unsigned(
+            action.unwrap_or_default(),
+            result.as_ref().ok().map(String::as_str),
+            trace.request_parameters.as_ref(),
+        )
+    });
+    let error = result.as_ref().err().map(|e| (e.code(), e.message()));
+    let facts = CallFacts {
+        event_source,
+        action,
+        caller: trace.caller.as_ref(),
+        named,
+        region: trace.region.as_deref(),
+        request_parameters: trace.request_parameters.clone(),
+        response_elements,
+        resource_arn: trace.resource_arn.as_deref(),
+        error,
+    };
+    audit_trail::record(state, req, request_id, facts).await;
 }
 
 fn decode(req: &Incoming<'_>, limits: &Limits) -> ApiResult<Params> {
@@ -164,6 +221,11 @@ async fn run(
         trace.service = Some(Service::Sts);
         // Callers without credentials yet: no signature to verify (see ops/unsigned.rs).
         if let Some(op) = params.action().and_then(crate::ops::unsigned::find) {
+            trace.unsigned = true;
+            if state.audit.is_some() {
+                trace.request_parameters =
+                    audit_trail::parameters::of_request(Service::Sts.model(), op.name, &params);
+            }
             return crate::ops::unsigned::run(state, req, request_id, params, op).await;
         }
     }
@@ -179,6 +241,12 @@ async fn run(
     let Authenticated { caller, region } =
         authenticate(state, &signed, req.body, service.signing_name()).await?;
     trace.principal = Some(caller.arn.clone());
+    trace.region = Some(region.clone());
+    if state.audit.is_some() {
+        trace.caller = Some(caller.clone());
+        trace.request_parameters =
+            audit_trail::parameters::of_request(service.model(), operation.name, &params);
+    }
     crate::sts::restrictions::check(&caller, service, operation.name)?;
     if caller.session.is_none() {
         state
@@ -210,6 +278,7 @@ async fn run(
         env,
     };
     let target = (operation.resolve)(&call).await?;
+    trace.resource_arn = Some(target.arn.clone());
     if operation.authorization == Authorization::InHandler {
         return (operation.handler)(&call, &target).await;
     }

@@ -37,13 +37,25 @@ pub struct Shared {
     pub workload_credentials: crate::workload::cache::WorkloadCredentialCache,
     /// `Authorization: Bearer` token `/metrics` requires, when set.
     pub metrics_token: Option<store::SecretString>,
+    /// The audit trail every call is recorded in; `None` when auditing is off.
+    pub audit: Option<Arc<audit::AuditTrail>>,
 }
 
 /// Cheap to clone: one `Arc`.
 pub type AppState = Arc<Shared>;
 
 pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
+    new_state_with_audit(store, config, None)
+}
+
+/// The state of a server that records every call in `audit`.
+pub fn new_state_with_audit(
+    store: Arc<dyn Store>,
+    config: &Config,
+    audit: Option<Arc<audit::AuditTrail>>,
+) -> AppState {
     Arc::new(Shared {
+        audit,
         credentials: CredentialCache::new(store.clone()),
         signing_keys: SigningKeyCache::new(SIGNING_KEYS),
         policies: PolicyCache::new(store.clone()),

@@ -15,7 +15,7 @@ pub struct Args {
     /// Directory of the database and the master key [env: IAMD_DATA_DIR] [default: ./iamd-data]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// TOML file with `listen`, `data_dir`, `max_body_bytes`, `metrics_token` [env: IAMD_CONFIG]
+    /// TOML file with `listen`, `data_dir`, `max_body_bytes`, `metrics_token`, `audit`, `audit_dir` [env: IAMD_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Log lines as `text` or `json` (one object per line) [env: IAMD_LOG_FORMAT] [default: text]
@@ -24,6 +24,12 @@ pub struct Args {
     /// Require `Authorization: Bearer TOKEN` on /metrics [env: IAMD_METRICS_TOKEN]
     #[arg(long, value_name = "TOKEN")]
     pub metrics_token: Option<String>,
+    /// Record every call in the audit trail: on or off [env: IAMD_AUDIT] [default: on]
+    #[arg(long, value_name = "on|off")]
+    pub audit: Option<String>,
+    /// Directory of the audit trail [env: IAMD_AUDIT_DIR] [default: <data-dir>/audit]
+    #[arg(long, value_name = "DIR")]
+    pub audit_dir: Option<PathBuf>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -40,6 +46,14 @@ pub fn run(args: Args) -> u8 {
             }
         };
     let _flush_on_exit = super::logging::init(format);
+    let audit = match args.audit.as_deref().map(|v| config::parse_switch("--audit", v)) {
+        Some(Err(e)) => {
+            eprintln!("iamd: {e}");
+            return 2;
+        }
+        Some(Ok(on)) => Some(on),
+        None => None,
+    };
     let flags = Settings {
         listen: args.listen,
         data_dir: args.data_dir,
@@ -47,6 +61,8 @@ pub fn run(args: Args) -> u8 {
         metrics_token: args
             .metrics_token
             .map(|t| config::MetricsToken(store::SecretString::new(t))),
+        audit,
+        audit_dir: args.audit_dir,
     };
     let config = match config::load(flags, args.config.as_deref(), env) {
         Ok(c) => c,
@@ -104,7 +120,10 @@ async fn serve(config: server::Config) -> Result<(), String> {
         let _ = writeln!(out, "iamd: listening on http://{bound}");
         let _ = out.flush();
     }
-    tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), "listening");
+    match &config.audit_dir {
+        Some(dir) => tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), audit_dir = %dir.display(), "listening"),
+        None => tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), "listening; auditing is off"),
+    }
     let store: Arc<dyn Store> = Arc::new(store);
     server::serve(listener, store, &config, server::shutdown_signal()).await
 }

@@ -183,6 +183,7 @@ mod tests {
             data_dir: dir.path().to_path_buf(),
             max_body_bytes: 1024,
             metrics_token: None,
+            audit_dir: None,
         };
         let state = crate::new_state(store, &config);
         let caller = Caller::user("123456789012", "AKIAX", "AIDAX", "jane", "/");

@@ -82,6 +82,7 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
             max_body_bytes: 64 * 1024,
             metrics_token: None,
+            audit_dir: Some(dir.path().join("audit")),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store: Arc<dyn store::Store> = Arc::new(store);
