@@ -200,7 +200,9 @@ mod tests {
         };
         assert_eq!(load(flags, Some(&file), env).unwrap().audit_dir, None);
         let bad = |k: &str| (k == "IAMD_AUDIT").then(|| "maybe".to_owned());
-        assert!(load(Settings::default(), None, bad).unwrap_err().contains("IAMD_AUDIT"));
+        assert!(load(Settings::default(), None, bad)
+            .unwrap_err()
+            .contains("IAMD_AUDIT"));
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub async fn serve(
             let master_key = std::env::var(bootstrap::ENV_MASTER_KEY)
                 .ok()
                 .filter(|v| !v.is_empty());
-            Some(audit_trail::open(dir, &config.data_dir, master_key.as_deref())?)
+            Some(audit_trail::open(
+                dir,
+                &config.data_dir,
+                master_key.as_deref(),
+            )?)
         }
         None => None,
     };

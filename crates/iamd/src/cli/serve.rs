@@ -121,8 +121,12 @@ async fn serve(config: server::Config) -> Result<(), String> {
         let _ = out.flush();
     }
     match &config.audit_dir {
-        Some(dir) => tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), audit_dir = %dir.display(), "listening"),
-        None => tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), "listening; auditing is off"),
+        Some(dir) => {
+            tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), audit_dir = %dir.display(), "listening")
+        }
+        None => {
+            tracing::info!(listen = %bound, data_dir = %config.data_dir.display(), "listening; auditing is off")
+        }
     }
     let store: Arc<dyn Store> = Arc::new(store);
     server::serve(listener, store, &config, server::shutdown_signal()).await

@@ -19,14 +19,18 @@ pub fn records_response(event_source: &str, action: &str) -> bool {
     match event_source {
         "sts.amazonaws.com" => {
             action.starts_with("AssumeRole")
-                || matches!(action, "GetSessionToken" | "GetFederationToken" | "AssumeRoot")
+                || matches!(
+                    action,
+                    "GetSessionToken" | "GetFederationToken" | "AssumeRoot"
+                )
         }
         _ => !read_only(event_source, action),
     }
 }
 
 /// The CloudTrail resource type of an IAM or STS ARN (`AWS::IAM::User`); `None` for
-/// ARNs that name no such resource (`*`, the account root).
+/// ARNs that name no single resource (`*`, the account root, a path prefix that a
+/// listing was authorized on).
 pub fn resource_type(arn: &str) -> Option<&'static str> {
     let mut parts = arn.splitn(6, ':');
     let (_, _, service, _, _, resource) = (
@@ -37,6 +41,9 @@ pub fn resource_type(arn: &str) -> Option<&'static str> {
         parts.next()?,
         parts.next()?,
     );
+    if resource.ends_with('/') || resource.contains('*') {
+        return None;
+    }
     let kind = resource.split('/').next()?;
     Some(match (service, kind) {
         ("iam", "user") => "AWS::IAM::User",
@@ -79,6 +86,10 @@ mod tests {
         );
         assert_eq!(resource_type("arn:aws:iam::123456789012:root"), None);
         assert_eq!(resource_type("*"), None);
-        assert_eq!(arn_account("arn:aws:iam::123456789012:role/r"), Some("123456789012"));
+        assert_eq!(resource_type("arn:aws:iam::123456789012:user/"), None);
+        assert_eq!(
+            arn_account("arn:aws:iam::123456789012:role/r"),
+            Some("123456789012")
+        );
     }
 }

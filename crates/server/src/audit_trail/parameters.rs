@@ -165,6 +165,9 @@ mod tests {
         ]);
         let v = of_request(awsquery::Service::Sts, "AssumeRoleWithWebIdentity", &p).unwrap();
         assert!(!v.to_string().contains("eyJ"));
-        assert_eq!(of_request(awsquery::Service::Iam, "ListUsers", &params(&[])), None);
+        assert_eq!(
+            of_request(awsquery::Service::Iam, "ListUsers", &params(&[])),
+            None
+        );
     }
 }

@@ -81,7 +81,10 @@ fn value_of(key: &str, node: roxmltree::Node<'_, '_>) -> Option<Value> {
                     .and_then(|c| c.text())
             };
             if let Some(k) = field("key") {
-                map.insert(k.to_owned(), Value::String(field("value").unwrap_or("").into()));
+                map.insert(
+                    k.to_owned(),
+                    Value::String(field("value").unwrap_or("").into()),
+                );
             }
         }
         return Some(Value::Object(map));
@@ -141,16 +144,14 @@ mod tests {
                 "packedPolicySize": 6
             }))
         );
-        let xml = "<ListUsersResponse><ListUsersResult><Users><member><UserName>a</UserName></member>\
+        let xml =
+            "<ListUsersResponse><ListUsersResult><Users><member><UserName>a</UserName></member>\
                    <member><UserName>b</UserName></member></Users><IsTruncated>false</IsTruncated>\
                    </ListUsersResult></ListUsersResponse>";
         assert_eq!(
             of_response(xml, "ListUsers"),
             Some(json!({"users": [{"userName": "a"}, {"userName": "b"}], "isTruncated": false}))
         );
-        assert_eq!(
-            of_response("<DeleteUserResponse/>", "DeleteUser"),
-            None
-        );
+        assert_eq!(of_response("<DeleteUserResponse/>", "DeleteUser"), None);
     }
 }

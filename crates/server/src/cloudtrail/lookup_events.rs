@@ -62,7 +62,10 @@ pub fn run(index: &EventIndex, account: &str, input: &Value) -> Result<String, J
                      ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId."
                 ))
             })?;
-            let value = a.get("AttributeValue").and_then(Value::as_str).unwrap_or("");
+            let value = a
+                .get("AttributeValue")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if value.is_empty() || value.chars().count() > 2000 {
                 return Err(invalid_attributes(
                     "The attribute value must be 1 to 2000 characters long.",
@@ -93,12 +96,13 @@ pub fn run(index: &EventIndex, account: &str, input: &Value) -> Result<String, J
             ));
         }
     }
-    let before = match input.get("NextToken") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_str().and_then(decode_token).ok_or_else(|| {
-            JsonError::new("InvalidNextTokenException", "Invalid NextToken.")
-        })?),
-    };
+    let before =
+        match input.get("NextToken") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_str().and_then(decode_token).ok_or_else(|| {
+                JsonError::new("InvalidNextTokenException", "Invalid NextToken.")
+            })?),
+        };
     let page = index.lookup(&Query {
         account,
         attribute: attribute.as_ref().map(|(k, v)| (*k, v.as_str())),
