@@ -256,6 +256,22 @@ def test_reading_events_needs_cloudtrail_lookup_events(iamd, root, make_user):
     assert all(e["eventSource"] == "cloudtrail.amazonaws.com" for e in refusals)
 
 
+def test_access_analyzer_calls_are_recorded(iamd):
+    analyzer = unique("audited-analyzer")
+    client = iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer")
+    arn = client.create_analyzer(analyzerName=analyzer, type="ACCOUNT")["arn"]
+    client.list_analyzers()
+    events = lookup(iamd, "EventSource", "access-analyzer.amazonaws.com")
+    (created,) = [e for e in events if e["eventName"] == "CreateAnalyzer" and e["requestParameters"]["analyzerName"] == analyzer]
+    assert created["readOnly"] is False
+    assert created["requestParameters"]["type"] == "ACCOUNT"
+    assert created["responseElements"] == {"arn": arn}
+    assert created["userIdentity"]["type"] == "Root"
+    assert {"ResourceType": "AWS::AccessAnalyzer::Analyzer", "ResourceName": analyzer} in created["_summary"]["Resources"]
+    listed = [e for e in events if e["eventName"] == "ListAnalyzers"]
+    assert listed and listed[0]["readOnly"] is True and listed[0]["responseElements"] is None
+
+
 def test_no_secret_reaches_the_audit_files(iamd, root):
     name = unique("secretive")
     root.create_user(UserName=name)

@@ -1,7 +1,7 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run(Args) -> u8` (exit status).
 pub mod account;
-pub mod check;
 pub mod audit;
+pub mod check;
 pub mod log_writer;
 pub mod logging;
 pub mod serve;

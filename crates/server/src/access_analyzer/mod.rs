@@ -119,12 +119,17 @@ macro_rules! aa_operation {
     };
 }
 
-/// For the access log and the wrappers around this front.
+/// For the access log, the audit record and the wrappers around this front.
 #[derive(Default)]
 struct Trace {
     action: Option<String>,
     principal: Option<String>,
     decision: Option<&'static str>,
+    caller: Option<Caller>,
+    region: Option<String>,
+    /// The path labels, query and body as CloudTrail records them (when auditing).
+    request_parameters: Option<Value>,
+    resource_arn: Option<String>,
 }
 
 /// Serves one Access Analyzer request. The answer's body is JSON; on failure
@@ -132,6 +137,9 @@ struct Trace {
 pub async fn handle(state: &AppState, req: &Incoming<'_>, request_id: &str) -> Answer {
     let mut trace = Trace::default();
     let result = run(state, req, request_id, &mut trace).await;
+    if state.audit.is_some() {
+        audit(state, req, request_id, &trace, &result).await;
+    }
     let (status, body, error_code, decision) = match result {
         Ok(value) => (200, value.to_string(), None, trace.decision.unwrap_or("-")),
         Err(e) => {
@@ -152,6 +160,53 @@ pub async fn handle(state: &AppState, req: &Incoming<'_>, request_id: &str) -> A
         error_code,
         service: None,
     }
+}
+
+/// The call's audit record (`eventSource` `access-analyzer.amazonaws.com`).
+async fn audit(
+    state: &AppState,
+    req: &Incoming<'_>,
+    request_id: &str,
+    trace: &Trace,
+    result: &AaResult<Value>,
+) {
+    use crate::audit_trail::{self, classify, ACCESS_ANALYZER_SOURCE};
+    let action = trace.action.as_deref();
+    let response_elements = match (result, action) {
+        (Ok(Value::Object(map)), Some(action))
+            if !map.is_empty() && classify::records_response(ACCESS_ANALYZER_SOURCE, action) =>
+        {
+            Some(Value::Object(map.clone()))
+        }
+        _ => None,
+    };
+    let error = result.as_ref().err().map(|e| (e.code, e.message.as_str()));
+    let facts = audit_trail::CallFacts {
+        event_source: ACCESS_ANALYZER_SOURCE,
+        action,
+        caller: trace.caller.as_ref(),
+        named: None,
+        region: trace.region.as_deref(),
+        request_parameters: trace.request_parameters.clone(),
+        response_elements,
+        resource_arn: trace.resource_arn.as_deref(),
+        error,
+    };
+    audit_trail::record(state, req, request_id, facts).await;
+}
+
+/// Path labels, query parameters and body members in one object, as CloudTrail
+/// records a REST request's parameters.
+fn request_parameters(input: &Input) -> Option<Value> {
+    let mut all = input.body.clone();
+    for (name, value) in &input.labels {
+        all.insert((*name).to_owned(), Value::String(value.clone()));
+    }
+    for (name, value) in &input.query {
+        all.entry(name.clone())
+            .or_insert_with(|| Value::String(value.clone()));
+    }
+    (!all.is_empty()).then_some(Value::Object(all))
 }
 
 fn parse_body(body: &[u8]) -> AaResult<Map<String, Value>> {
@@ -206,6 +261,10 @@ async fn run(
     };
     let Authenticated { caller, region } = authenticate(state, &signed, req.body, SERVICE).await?;
     trace.principal = Some(caller.arn.clone());
+    trace.region = Some(region.clone());
+    if state.audit.is_some() {
+        trace.caller = Some(caller.clone());
+    }
     if caller.session.is_none() {
         state
             .last_used
@@ -233,7 +292,11 @@ async fn run(
         request_id: request_id.to_owned(),
         env,
     };
+    if state.audit.is_some() {
+        trace.request_parameters = request_parameters(&call.input);
+    }
     let target = (operation.resolve)(&call).await?;
+    trace.resource_arn = Some(target.arn.clone());
     let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
     let context = context::build(
         &call.caller,

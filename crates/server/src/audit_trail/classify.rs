@@ -1,14 +1,17 @@
 //! What kind of event a call is: read-only or not, whether its response is recorded,
 //! and what CloudTrail calls the resource an ARN names.
 
-/// `readOnly`: IAM's `Get*`, `List*` and `Simulate*` calls, and every STS call (STS
-/// changes nothing stored; CloudTrail marks its events read-only).
+/// `readOnly`: the `Get*`, `List*`, `Simulate*`, `Validate*`, `Check*` and
+/// `LookupEvents` calls, and every STS call (STS changes nothing stored; CloudTrail
+/// marks its events read-only).
 pub fn read_only(event_source: &str, action: &str) -> bool {
     match event_source {
         "sts.amazonaws.com" => true,
-        _ => ["Get", "List", "Simulate", "Lookup", "Describe", "Validate"]
-            .iter()
-            .any(|p| action.starts_with(p)),
+        _ => [
+            "Get", "List", "Simulate", "Lookup", "Describe", "Validate", "Check",
+        ]
+        .iter()
+        .any(|p| action.starts_with(p)),
     }
 }
 
@@ -56,6 +59,7 @@ pub fn resource_type(arn: &str) -> Option<&'static str> {
         ("iam", "mfa") => "AWS::IAM::MFADevice",
         ("iam", "server-certificate") => "AWS::IAM::ServerCertificate",
         ("sts", "assumed-role") => "AWS::STS::AssumedRole",
+        ("access-analyzer", "analyzer") => "AWS::AccessAnalyzer::Analyzer",
         ("sts", "federated-user") => "AWS::STS::FederatedUser",
         _ => return None,
     })
