@@ -46,7 +46,11 @@ pub fn run(args: Args) -> u8 {
             }
         };
     let _flush_on_exit = super::logging::init(format);
-    let audit = match args.audit.as_deref().map(|v| config::parse_switch("--audit", v)) {
+    let audit = match args
+        .audit
+        .as_deref()
+        .map(|v| config::parse_switch("--audit", v))
+    {
         Some(Err(e)) => {
             eprintln!("iamd: {e}");
             return 2;
