@@ -9,6 +9,7 @@
 use async_trait::async_trait;
 
 use crate::access_analyzer::*;
+use crate::delegation::*;
 use crate::error::StoreResult;
 use crate::federation::*;
 use crate::model::*;
@@ -800,6 +801,43 @@ pub trait WorkloadStore: Send + Sync {
     ) -> StoreResult<Option<crate::workload::WorkloadBinding>>;
 }
 
+/// Delegation requests (temporary delegation). They belong to no single account: the
+/// partner that created one and the customer account that owns it both read it, so
+/// they are found by id and the caller decides who may see what.
+#[async_trait]
+pub trait DelegationStore: Send + Sync {
+    /// `EntityAlreadyExists` when the requestor account already has a request with the
+    /// same workflow id; `LimitExceeded` beyond [`MAX_OPEN_DELEGATION_REQUESTS`]
+    /// unexpired requests of the requestor account.
+    async fn create_delegation_request(
+        &self,
+        request: DelegationRequest,
+    ) -> StoreResult<DelegationRequest>;
+    /// `NoSuchEntity` when absent.
+    async fn get_delegation_request(&self, id: &str) -> StoreResult<DelegationRequest>;
+    /// The requests of `owner_account` that have an owner (optionally only those of
+    /// `owner_id`), oldest first.
+    async fn list_delegation_requests(
+        &self,
+        owner_account: &str,
+        owner_id: Option<&str>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<DelegationRequest>>;
+    /// Stores `request`'s changeable fields (owner, approver, state, times, notes,
+    /// delegated identity, token hash) if the stored state is still `expected`, else
+    /// `ConcurrentModification`: two transitions of one request never both succeed.
+    async fn update_delegation_request(
+        &self,
+        request: DelegationRequest,
+        expected: DelegationState,
+    ) -> StoreResult<()>;
+    /// The request whose released exchange token has this SHA-256 (hex).
+    async fn delegation_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<DelegationRequest>>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -821,6 +859,7 @@ pub trait Store:
     + AccessAnalyzerStore
     + ServiceUsageStore
     + WorkloadStore
+    + DelegationStore
     + Send
     + Sync
     + 'static

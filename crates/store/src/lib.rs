@@ -20,6 +20,7 @@
 
 pub mod access_analyzer;
 pub mod api;
+pub mod delegation;
 pub mod error;
 pub mod federation;
 pub mod ids;
@@ -35,6 +36,7 @@ pub mod workload;
 
 pub use access_analyzer::*;
 pub use api::*;
+pub use delegation::*;
 pub use error::{ErrorKind, StoreError, StoreResult};
 pub use federation::*;
 pub use model::*;

@@ -17,6 +17,7 @@ mod accounts;
 mod attachments;
 mod authorization;
 mod credential_report;
+mod delegation;
 mod federation;
 mod groups;
 mod inline;

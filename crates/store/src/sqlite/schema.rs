@@ -362,6 +362,56 @@ CREATE TABLE workload_bindings (
     created_ms   INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Delegation requests (temporary delegation). list_key orders an owner's listing
+-- (creation time, then id). token_hash is the SHA-256 of the released exchange token;
+-- the token itself is never stored. The delegated_* columns name the identity that
+-- accepted the request, whose permissions the delegated credentials carry.
+CREATE TABLE delegation_requests (
+    request_id           TEXT PRIMARY KEY,
+    requestor_account    TEXT NOT NULL,
+    requestor_name       TEXT,
+    owner_account        TEXT,
+    owner_id             TEXT,
+    approver_id          TEXT,
+    description          TEXT NOT NULL,
+    request_message      TEXT,
+    template_arn         TEXT NOT NULL,
+    permission_policy    TEXT NOT NULL,
+    workflow_id          TEXT NOT NULL,
+    redirect_url         TEXT,
+    notification_channel TEXT NOT NULL,
+    session_duration     INTEGER NOT NULL,
+    only_send_by_owner   INTEGER NOT NULL,
+    state                TEXT NOT NULL,
+    created_ms           INTEGER NOT NULL,
+    updated_ms           INTEGER NOT NULL,
+    expires_ms           INTEGER NOT NULL,
+    notes                TEXT,
+    rejection_reason     TEXT,
+    delegated_kind       TEXT,
+    delegated_id         TEXT,
+    delegated_name       TEXT,
+    delegated_path       TEXT,
+    delegated_arn        TEXT,
+    finalized_ms         INTEGER,
+    token_hash           TEXT UNIQUE,
+    list_key             TEXT NOT NULL,
+    UNIQUE (requestor_account, workflow_id)
+);
+CREATE INDEX delegation_requests_by_owner ON delegation_requests (owner_account, list_key)
+    WHERE owner_id IS NOT NULL;
+
+-- The policy template's parameters of a request, in order; values separated by 0x1F.
+CREATE TABLE delegation_parameters (
+    request_id TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    vals       TEXT NOT NULL,
+    PRIMARY KEY (request_id, position)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
