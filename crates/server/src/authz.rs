@@ -23,6 +23,27 @@ pub struct Permissions {
     pub restricts_root: bool,
 }
 
+impl Permissions {
+    /// These permissions plus an Allow of `action` on `resource_arn`: a grant the
+    /// resource gives its caller by itself (a delegation request's owner).
+    pub fn with_grant(&self, action: &str, resource_arn: &str) -> ApiResult<Permissions> {
+        let document = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource_arn}],
+        })
+        .to_string();
+        let grant = CompiledPolicy::from_text(&document, "resource-grant", "resource")
+            .map_err(|e| ApiError::service_failure(&format!("resource grant: {e}")))?;
+        let mut policies = self.policies.clone();
+        policies.identity.push(grant);
+        Ok(Permissions {
+            policies,
+            tags: self.tags.clone(),
+            restricts_root: self.restricts_root,
+        })
+    }
+}
+
 struct Inner {
     epoch: u64,
     by_principal: HashMap<String, Arc<Permissions>>,

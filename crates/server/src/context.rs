@@ -174,7 +174,8 @@ fn has_policy_arn_key(operation: &str) -> bool {
 }
 
 /// Adds the condition keys an IAM operation documents for itself (`iam:PermissionsBoundary`,
-/// `iam:PolicyARN`, `iam:AWSServiceName`). `operation` is the IAM action name
+/// `iam:PolicyARN`, `iam:AWSServiceName`, the delegation-request keys its parameters
+/// give). `operation` is the IAM action name
 /// (`AttachUserPolicy`); `current_boundary` is the permissions boundary of the user or
 /// role the operation acts on, when it exists and has one.
 pub fn add_operation_keys(
@@ -194,6 +195,23 @@ pub fn add_operation_keys(
     if has_policy_arn_key(operation) {
         if let Some(arn) = params.get("PolicyArn") {
             c.insert("iam:PolicyARN", ContextValue::single(arn));
+        }
+    }
+    if operation == "CreateDelegationRequest" {
+        let keys = [
+            ("iam:DelegationDuration", "SessionDuration"),
+            ("iam:NotificationChannel", "NotificationChannel"),
+            ("iam:TemplateArn", "Permissions.PolicyTemplateArn"),
+        ];
+        for (key, member) in keys {
+            if let Some(value) = params.get(member) {
+                c.insert(key, ContextValue::single(value));
+            }
+        }
+    }
+    if operation == "ListDelegationRequests" {
+        if let Some(owner) = params.get("OwnerId") {
+            c.insert("iam:DelegationRequestOwner", ContextValue::single(owner));
         }
     }
     if operation == "CreateServiceLinkedRole" {
@@ -370,6 +388,24 @@ mod tests {
                 name == "CreateServiceLinkedRole",
                 documents(action, "iam:AWSServiceName"),
                 "iam:AWSServiceName on iam:{name}"
+            );
+            for key in [
+                "iam:DelegationDuration",
+                "iam:NotificationChannel",
+                "iam:TemplateArn",
+            ] {
+                assert_eq!(
+                    name == "CreateDelegationRequest",
+                    action.condition_keys.contains(&key),
+                    "{key} on iam:{name}"
+                );
+            }
+            assert_eq!(
+                name == "ListDelegationRequests",
+                action
+                    .condition_keys
+                    .contains(&"iam:DelegationRequestOwner"),
+                "iam:DelegationRequestOwner on iam:{name}"
             );
         }
     }

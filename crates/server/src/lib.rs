@@ -21,6 +21,7 @@ pub mod cloudtrail;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod delegation;
 pub mod error;
 pub mod http;
 pub mod identity;

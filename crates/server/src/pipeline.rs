@@ -2,6 +2,7 @@
 //! authenticate (SigV4), resolve the resource, authorize, run the operation. Every
 //! failure on the way is an [`ApiError`] rendered as AWS's error document.
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use awsquery::{Limits, Params};
@@ -282,7 +283,11 @@ async fn run(
     if operation.authorization == Authorization::InHandler {
         return (operation.handler)(&call, &target).await;
     }
-    let permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
+    let action = format!("{}:{}", service.signing_name(), operation.name);
+    let mut permissions = crate::sts::permissions::for_caller(state, &call.caller).await?;
+    if target.grants_caller {
+        permissions = Arc::new(permissions.with_grant(&action, &target.arn)?);
+    }
     let mut context = context::build(
         &call.caller,
         &permissions.tags,
@@ -298,7 +303,9 @@ async fn run(
             target.permissions_boundary(),
         );
     }
-    let action = format!("{}:{}", service.signing_name(), operation.name);
+    for (key, value) in &target.keys {
+        context.insert(key, policy::request::ContextValue::single(value.as_str()));
+    }
     // A refusal ends with the encoded authorization failure message.
     crate::sts::authorization_message::authorize(
         state,

@@ -7,6 +7,7 @@ use store::Store;
 use crate::authz::PolicyCache;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
+use crate::delegation::notify::Notifier;
 use crate::last_used::LastUsed;
 use crate::metrics::Metrics;
 use crate::service_usage::ServiceUsage;
@@ -30,6 +31,8 @@ pub struct Shared {
     pub sessions: Sessions,
     /// OpenID providers' keys and iamd's own token issuer.
     pub web_identity: WebIdentity,
+    /// Delivers delegation requests' notifications (and exchange tokens) to partners.
+    pub delegation_notifier: Notifier,
     pub max_body_bytes: usize,
     /// Counters and histograms served at `/metrics`.
     pub metrics: Metrics,
@@ -64,6 +67,7 @@ pub fn new_state_with_audit(
         analyses: Default::default(),
         sessions: Sessions::new(store.clone()),
         web_identity: WebIdentity::new(config),
+        delegation_notifier: Notifier::from_env(),
         max_body_bytes: config.max_body_bytes,
         metrics: Metrics::new(served_operations()),
         metrics_token: config.metrics_token.clone(),

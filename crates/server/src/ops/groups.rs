@@ -67,6 +67,7 @@ async fn named_group(call: &Call) -> ApiResult<Target> {
             arn: group.arn(),
             tags: Vec::new(),
             found: Some(Found::Group(group)),
+            ..Target::default()
         }),
         Err(e) if e.kind == ErrorKind::NoSuchEntity => {
             Ok(Target::arn(iam_arn(call.account(), "group", "/", name)))

@@ -102,6 +102,7 @@ async fn named_profile(call: &Call) -> ApiResult<Target> {
             arn: profile.arn(),
             tags: profile.tags.clone(),
             found: Some(Found::InstanceProfile(profile)),
+            ..Target::default()
         }),
         Err(e) if e.kind == ErrorKind::NoSuchEntity => Ok(Target::arn(iam_arn(
             call.account(),

@@ -79,6 +79,7 @@ async fn named_device(call: &Call) -> ApiResult<Target> {
         arn,
         tags,
         found: None,
+        ..Target::default()
     })
 }
 

@@ -22,6 +22,7 @@ pub mod access_keys;
 pub mod account;
 pub mod attachments;
 pub mod credential_report;
+pub mod delegation_requests;
 pub mod federated_tags;
 pub mod federated_trust;
 pub mod groups;
@@ -41,6 +42,7 @@ pub mod service_linked_roles;
 pub mod simulate;
 pub mod sts_assume_role;
 pub mod sts_common;
+pub mod sts_delegated_access;
 pub mod sts_identity;
 pub mod sts_saml;
 pub mod sts_tokens;
@@ -58,6 +60,7 @@ const STS_FAMILIES: &[fn() -> Vec<Operation>] = &[
     sts_tokens::operations,
     sts_identity::operations,
     sts_web_identity_token::operations,
+    sts_delegated_access::operations,
 ];
 
 /// Every IAM family's table. A new family adds one line here.
@@ -81,6 +84,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     saml_providers::operations,
     outbound_federation::operations,
     service_last_accessed::operations,
+    delegation_requests::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -142,6 +146,12 @@ pub struct Target {
     pub arn: String,
     pub tags: Vec<Tag>,
     pub found: Option<Found>,
+    /// Condition keys the resource itself supplies (`iam:DelegationRequestOwner`).
+    pub keys: Vec<(&'static str, String)>,
+    /// The resource grants this action to the caller by itself, as a delegation request
+    /// does its owner (AWS's "default permission"). Evaluated as one more identity-based
+    /// Allow of the action on this ARN, so explicit denies and boundaries still apply.
+    pub grants_caller: bool,
 }
 
 /// An entity a resolver read from the store.
@@ -151,6 +161,7 @@ pub enum Found {
     Group(Group),
     Role(Role),
     InstanceProfile(InstanceProfile),
+    DelegationRequest(Box<store::DelegationRequest>),
 }
 
 impl Target {

@@ -70,6 +70,7 @@ async fn named_provider(call: &Call) -> ApiResult<Target> {
         arn: arn.to_owned(),
         tags,
         found: None,
+        ..Target::default()
     })
 }
 

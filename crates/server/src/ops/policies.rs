@@ -64,6 +64,7 @@ async fn named_policy(call: &Call) -> ApiResult<Target> {
             arn: arn.to_owned(),
             tags: policy.tags,
             found: None,
+            ..Target::default()
         }),
         Err(e) if e.kind == ErrorKind::NoSuchEntity => Ok(Target::arn(arn.to_owned())),
         Err(e) => Err(e.into()),

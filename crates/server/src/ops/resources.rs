@@ -24,6 +24,7 @@ fn user_target(user: User) -> Target {
         arn: user.arn(),
         tags: user.tags.clone(),
         found: Some(Found::User(user)),
+        ..Target::default()
     }
 }
 

@@ -106,6 +106,7 @@ pub fn role_target(role: Role) -> Target {
         arn: role.arn(),
         tags: role.tags.clone(),
         found: Some(Found::Role(role)),
+        ..Target::default()
     }
 }
 

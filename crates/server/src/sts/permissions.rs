@@ -82,20 +82,24 @@ pub async fn for_caller(state: &AppState, caller: &Caller) -> ApiResult<Arc<Perm
     if let Some(p) = cache.cached(&claims.access_key_id, epoch) {
         return Ok(p);
     }
-    let mut session = compile_session_policies(state, claims).await?;
-    if session.is_empty() {
-        // A federated user session made without a session policy has no permissions
-        // (GetFederationToken).
-        session.push(deny_all()?);
-    }
     let mut policies: PolicySet = base.policies.clone();
     let restricts_root = claims.kind == SessionKind::Root;
     if restricts_root {
-        // A root session made for a task (`AssumeRoot`) may do what its task policy
-        // leaves of the root's access and nothing else.
-        policies.identity = super::root_tasks::session_permissions(session)
+        // A root session made for a task (`AssumeRoot`) may do what its task policies
+        // leave of the root's access; an inline session policy (a delegated root
+        // session) narrows that further, as session policies do.
+        let tasks = compile_managed_session_policies(state, claims).await?;
+        policies.identity = super::root_tasks::session_permissions(tasks)
             .map_err(|e| ApiError::service_failure(&e))?;
+        policies.session = compile_inline_session_policy(claims)?;
     } else {
+        let mut session = compile_inline_session_policy(claims)?;
+        session.extend(compile_managed_session_policies(state, claims).await?);
+        if session.is_empty() {
+            // A federated user session made without a session policy has no
+            // permissions (GetFederationToken).
+            session.push(deny_all()?);
+        }
         policies.session = session;
     }
     let narrowed = Arc::new(Permissions {
@@ -107,12 +111,8 @@ pub async fn for_caller(state: &AppState, caller: &Caller) -> ApiResult<Arc<Perm
     Ok(narrowed)
 }
 
-/// The inline session policy and the managed ones named by ARN, compiled. A managed
-/// policy that no longer exists grants nothing.
-async fn compile_session_policies(
-    state: &AppState,
-    claims: &SessionClaims,
-) -> ApiResult<Vec<CompiledPolicy>> {
+/// The inline session policy, compiled (none when the session has none).
+fn compile_inline_session_policy(claims: &SessionClaims) -> ApiResult<Vec<CompiledPolicy>> {
     let mut out = Vec::new();
     if let Some(text) = &claims.policy {
         if let Some(p) = compile(text, "session/inline") {
@@ -123,6 +123,16 @@ async fn compile_session_policies(
             out.push(deny_all()?);
         }
     }
+    Ok(out)
+}
+
+/// The managed session policies named by ARN, compiled. A managed policy that no
+/// longer exists grants nothing.
+async fn compile_managed_session_policies(
+    state: &AppState,
+    claims: &SessionClaims,
+) -> ApiResult<Vec<CompiledPolicy>> {
+    let mut out = Vec::new();
     for arn in &claims.policy_arns {
         match session_policy_document(state, &claims.account_id, arn).await? {
             Some(text) => match compile(&text, arn) {

@@ -312,7 +312,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (key, _) = MasterKey::generate().unwrap();
         let store = SqliteStore::open(dir.path(), key).unwrap();
-        let account = store.create_account(None, None).await.unwrap().account.account_id;
+        let account = store
+            .create_account(None, None)
+            .await
+            .unwrap()
+            .account
+            .account_id;
         (dir, store, account)
     }
 
@@ -415,7 +420,11 @@ mod tests {
             .unwrap();
         assert_eq!(listed.items.len(), 1);
         let other = store
-            .list_delegation_requests(&account, Some("arn:aws:iam::1:user/x"), &PageRequest::default())
+            .list_delegation_requests(
+                &account,
+                Some("arn:aws:iam::1:user/x"),
+                &PageRequest::default(),
+            )
             .await
             .unwrap();
         assert!(other.items.is_empty());
