@@ -134,6 +134,12 @@ pub(crate) struct ConditionEntry<'d> {
     pub values: Vec<Item<'d>>,
 }
 
+/// Whether `text` holds `${`, the start of a policy variable. Most policy text has no
+/// `$` at all, which a byte scan rules out quickly.
+pub(crate) fn has_variable(text: &str) -> bool {
+    text.contains('$') && text.contains("${")
+}
+
 /// The strings of a value that is one string or an array; other items are skipped
 /// (the structure checks report them).
 pub(crate) fn items<'d>(v: &'d Value<'d>, path: Path<'d>) -> Vec<Item<'d>> {

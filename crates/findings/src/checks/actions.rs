@@ -13,7 +13,7 @@ pub(super) fn check(statement: &Statement, _cx: &Context, report: &mut Report) {
         return;
     };
     for item in &action.items {
-        if item.text.contains("${") {
+        if crate::document::has_variable(item.text) {
             super::variables::check_unsupported(item, report);
             continue;
         }

@@ -3,12 +3,21 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// One resource ARN format, split into its six parts.
+/// A piece of the resource part of a format: literal text or a `${...}` placeholder.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Literal(&'static str),
+    Placeholder,
+}
+
+/// One resource ARN format, split into its parts.
 #[derive(Debug)]
 pub(super) struct Format {
     pub region: &'static str,
     pub account: &'static str,
-    pub resource: &'static str,
+    /// The literal text the resource part starts with (up to its first placeholder).
+    prefix: &'static str,
+    pieces: Vec<Piece>,
 }
 
 impl Format {
@@ -19,6 +28,28 @@ impl Format {
     pub(super) fn has_account(&self) -> bool {
         !self.account.is_empty()
     }
+}
+
+fn pieces(mut template: &'static str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    while !template.is_empty() {
+        match template.find("${") {
+            Some(0) => {
+                let end = template.find('}').map_or(template.len(), |e| e + 1);
+                out.push(Piece::Placeholder);
+                template = template.get(end..).unwrap_or("");
+            }
+            Some(start) => {
+                out.push(Piece::Literal(template.get(..start).unwrap_or("")));
+                template = template.get(start..).unwrap_or("");
+            }
+            None => {
+                out.push(Piece::Literal(template));
+                template = "";
+            }
+        }
+    }
+    out
 }
 
 static BY_SERVICE: OnceLock<HashMap<&'static str, Vec<Format>>> = OnceLock::new();
@@ -35,7 +66,8 @@ pub(super) fn formats(service: &str) -> Option<&'static [Format]> {
                         index.entry(arn_service).or_default().push(Format {
                             region,
                             account,
-                            resource,
+                            prefix: resource.split("${").next().unwrap_or(""),
+                            pieces: pieces(resource),
                         });
                     }
                 }
@@ -58,45 +90,53 @@ fn split6(text: &'static str) -> Option<[&'static str; 6]> {
     ])
 }
 
-/// Whether a resource part written in a policy can name a resource of this format's
-/// resource part. A `${...}` placeholder stands for one or more characters. Policy
-/// text with a wildcard or a variable is compared up to the first of them only.
-pub(super) fn resource_fits(template: &str, text: &str) -> bool {
-    let open = text
-        .find(['*', '?'])
-        .into_iter()
-        .chain(text.find("${"))
-        .min();
-    match open {
-        Some(cut) => {
-            let text_prefix = text.get(..cut).unwrap_or(text);
-            let literal = template.split("${").next().unwrap_or("");
-            let n = text_prefix.len().min(literal.len());
-            text_prefix.get(..n) == literal.get(..n)
+/// A resource part as written in a policy, ready to be compared with formats.
+pub(super) struct ResourceText<'a> {
+    text: &'a str,
+    /// The text before the first wildcard or variable, when there is one.
+    open_prefix: Option<&'a str>,
+}
+
+impl<'a> ResourceText<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        let wildcard = text.find(['*', '?']);
+        let variable = if crate::document::has_variable(text) {
+            text.find("${")
+        } else {
+            None
+        };
+        let cut = wildcard.into_iter().chain(variable).min();
+        ResourceText {
+            text,
+            open_prefix: cut.map(|c| text.get(..c).unwrap_or(text)),
         }
-        None => fits_from(template, text),
+    }
+
+    /// Whether the text can name a resource of the format. A placeholder stands for one
+    /// or more characters; text with a wildcard or a variable is compared up to the
+    /// first of them only.
+    pub(super) fn fits(&self, format: &Format) -> bool {
+        match self.open_prefix {
+            Some(prefix) => {
+                let n = prefix.len().min(format.prefix.len());
+                prefix.get(..n) == format.prefix.get(..n)
+            }
+            None => fits_from(&format.pieces, self.text),
+        }
     }
 }
 
-fn fits_from(template: &str, text: &str) -> bool {
-    match template.find("${") {
-        None => template == text,
-        Some(start) => {
-            let (literal, rest) = template.split_at(start);
-            let Some(text_rest) = text.strip_prefix(literal) else {
-                return false;
-            };
-            let after = rest
-                .find('}')
-                .map_or("", |end| rest.get(end + 1..).unwrap_or(""));
-            if after.is_empty() {
-                return !text_rest.is_empty();
-            }
-            text_rest
-                .char_indices()
-                .skip(1)
-                .any(|(i, _)| text_rest.get(i..).is_some_and(|t| fits_from(after, t)))
-        }
+fn fits_from(pieces: &[Piece], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Literal(literal), rest)) => text
+            .strip_prefix(literal)
+            .is_some_and(|after| fits_from(rest, after)),
+        Some((Piece::Placeholder, [])) => !text.is_empty(),
+        Some((Piece::Placeholder, rest)) => text
+            .char_indices()
+            .skip(1)
+            .any(|(i, _)| text.get(i..).is_some_and(|t| fits_from(rest, t))),
     }
 }
 
@@ -104,15 +144,25 @@ fn fits_from(template: &str, text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn fits(template: &'static str, text: &str) -> bool {
+        let format = Format {
+            region: "",
+            account: "",
+            prefix: template.split("${").next().unwrap_or(""),
+            pieces: pieces(template),
+        };
+        ResourceText::new(text).fits(&format)
+    }
+
     #[test]
     fn templates() {
-        assert!(resource_fits("user/${UserNameWithPath}", "user/alice"));
-        assert!(!resource_fits("user/${UserNameWithPath}", "role/alice"));
-        assert!(resource_fits("user/${UserNameWithPath}", "user/*"));
-        assert!(resource_fits("user/${UserNameWithPath}", "*"));
-        assert!(resource_fits("${BucketName}/${ObjectName}", "b/k/x"));
-        assert!(!resource_fits("${BucketName}/${ObjectName}", "b"));
-        assert!(resource_fits(
+        assert!(fits("user/${UserNameWithPath}", "user/alice"));
+        assert!(!fits("user/${UserNameWithPath}", "role/alice"));
+        assert!(fits("user/${UserNameWithPath}", "user/*"));
+        assert!(fits("user/${UserNameWithPath}", "*"));
+        assert!(fits("${BucketName}/${ObjectName}", "b/k/x"));
+        assert!(!fits("${BucketName}/${ObjectName}", "b"));
+        assert!(fits(
             "log-group:${LogGroupName}:log-stream:${LogStreamName}",
             "log-group:g:log-stream:s"
         ));

@@ -402,7 +402,7 @@ impl Entry<'_> {
             );
         }
         for v in values {
-            if v.text.contains("${") {
+            if crate::document::has_variable(&v.text) {
                 let item = crate::document::Item {
                     text: &v.text,
                     span: v.value.span,
@@ -413,7 +413,7 @@ impl Entry<'_> {
             let mut at = |check, details: String| {
                 report.at(check, details, v.path.clone(), v.value.span);
             };
-            if self.variables_enabled && v.text.contains("${") {
+            if self.variables_enabled && crate::document::has_variable(&v.text) {
                 if !policy::condition::takes_variables(op) {
                     at(
                         c::INVALID_VARIABLE_FOR_OPERATOR,

@@ -55,7 +55,11 @@ const SCP_QUOTA: usize = 5120;
 pub(crate) fn size(text: &str, root: &Value, cx: &Context, report: &mut Report) {
     match cx.policy_type {
         PolicyType::IdentityPolicy => {
-            let size = text.chars().filter(|c| !c.is_whitespace()).count();
+            let size = if text.is_ascii() {
+                text.bytes().filter(|b| !(*b as char).is_whitespace()).count()
+            } else {
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            };
             if size > IDENTITY_POLICY_QUOTA {
                 report.at(
                     c::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
@@ -66,7 +70,11 @@ pub(crate) fn size(text: &str, root: &Value, cx: &Context, report: &mut Report) 
             }
         }
         PolicyType::ServiceControlPolicy => {
-            let size = text.chars().count();
+            let size = if text.is_ascii() {
+                text.len()
+            } else {
+                text.chars().count()
+            };
             if size > SCP_QUOTA {
                 report.at(
                     c::POLICY_SIZE_EXCEEDS_SCP_QUOTA,

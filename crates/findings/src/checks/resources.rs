@@ -2,9 +2,9 @@
 //! service reference, and entries another entry already covers.
 use policy::arn::ArnPattern;
 
-use super::arn_formats::{self, Format};
+use super::arn_formats::{self, Format, ResourceText};
 use crate::catalogue as c;
-use crate::document::{Element, Item, Statement};
+use crate::document::{has_variable, Element, Item, Statement};
 use crate::report::Report;
 
 const PARTITIONS: [&str; 8] = [
@@ -30,7 +30,7 @@ pub(super) fn check(statement: &Statement, variables_enabled: bool, report: &mut
 }
 
 fn is_open(text: &str) -> bool {
-    text.contains(['*', '?']) || text.contains("${")
+    text.contains(['*', '?']) || has_variable(text)
 }
 
 fn check_item(item: &Item, report: &mut Report) {
@@ -83,10 +83,8 @@ fn check_item(item: &Item, report: &mut Report) {
         }
         return;
     };
-    let fitting: Vec<&Format> = formats
-        .iter()
-        .filter(|f| arn_formats::resource_fits(f.resource, resource))
-        .collect();
+    let resource_text = ResourceText::new(resource);
+    let fitting: Vec<&Format> = formats.iter().filter(|f| resource_text.fits(f)).collect();
     if fitting.is_empty() {
         if !is_open(resource) {
             at(
@@ -159,7 +157,7 @@ fn redundant(resource: &Element, report: &mut Report) {
             return false;
         }
         // Variables resolve per request: no entry with one covers or is covered.
-        if a.text.contains("${") || b.text.contains("${") {
+        if has_variable(a.text) || has_variable(b.text) {
             return false;
         }
         patterns.get(i).is_some_and(|p| p.matches(b.text))

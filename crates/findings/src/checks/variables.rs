@@ -8,7 +8,7 @@ use crate::report::Report;
 
 /// A `Resource` entry or a condition value, which may hold variables.
 pub(super) fn check_value(item: &Item, variables_enabled: bool, report: &mut Report) {
-    if !item.text.contains("${") {
+    if !crate::document::has_variable(item.text) {
         return;
     }
     if !variables_enabled {
