@@ -56,7 +56,9 @@ pub(crate) fn size(text: &str, root: &Value, cx: &Context, report: &mut Report) 
     match cx.policy_type {
         PolicyType::IdentityPolicy => {
             let size = if text.is_ascii() {
-                text.bytes().filter(|b| !(*b as char).is_whitespace()).count()
+                text.bytes()
+                    .filter(|b| !(*b as char).is_whitespace())
+                    .count()
             } else {
                 text.chars().filter(|c| !c.is_whitespace()).count()
             };
