@@ -97,46 +97,71 @@ impl Glob {
         self.toks.len() + 1
     }
 
-    /// Adds the positions reachable without reading a character (`*` matching nothing).
-    fn close(&self, bits: &mut [u64], base: usize) {
-        for (i, tok) in self.toks.iter().enumerate() {
-            if matches!(tok, Tok::Many(_)) && get(bits, base + i) {
-                set(bits, base + i + 1);
-            }
+    /// Sets position `i` and the positions reachable from it without reading a
+    /// character (`*` matching nothing).
+    fn enter(&self, bits: &mut [u64], base: usize, i: usize) {
+        let mut i = i;
+        set(bits, base + i);
+        while let Some(Tok::Many(_)) = self.toks.get(i) {
+            i += 1;
+            set(bits, base + i);
         }
     }
 
-    /// Reads `c` at ARN part `part` (0–5; colons before part 5 separate parts).
+    /// The start state.
+    fn start(&self, bits: &mut [u64], base: usize) {
+        self.enter(bits, base, 0);
+    }
+
+    /// Reads `c` at ARN part `part` (0–5; colons before part 5 separate parts). Only
+    /// the positions that are set are visited: most patterns die after a few
+    /// characters, so a step costs what the live positions cost.
     fn step(&self, from: &[u64], to: &mut [u64], base: usize, c: char, part: u8) {
         let separator = c == ':' && part < 5;
-        for (i, tok) in self.toks.iter().enumerate() {
-            if !get(from, base + i) {
-                continue;
+        let end = base + self.toks.len();
+        let mut word = base / 64;
+        while word * 64 <= end {
+            let mut w = from.get(word).copied().unwrap_or(0);
+            // Keep only this pattern's positions.
+            let lo = word * 64;
+            if lo < base {
+                w &= u64::MAX << (base - lo);
             }
-            let advance = match *tok {
-                Tok::Lit(':') => c == ':' && !separator,
-                Tok::Lit(x) => chars_equal(c, x, self.case_insensitive),
-                Tok::Colon => c == ':',
-                Tok::Sep => separator,
-                Tok::One { sep } => !separator || sep,
-                Tok::Many(rule) => {
-                    let ok = !separator
-                        || match rule {
-                            SepRule::Never => false,
-                            SepRule::BeforeResource => part <= 3,
-                            SepRule::Always => true,
-                        };
-                    if ok {
-                        set(to, base + i);
+            if end < lo + 63 {
+                w &= u64::MAX >> (63 - (end - lo));
+            }
+            while w != 0 {
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                let i = lo + bit - base;
+                let Some(tok) = self.toks.get(i) else {
+                    continue;
+                };
+                let advance = match *tok {
+                    Tok::Lit(':') => c == ':' && !separator,
+                    Tok::Lit(x) => chars_equal(c, x, self.case_insensitive),
+                    Tok::Colon => c == ':',
+                    Tok::Sep => separator,
+                    Tok::One { sep } => !separator || sep,
+                    Tok::Many(rule) => {
+                        let ok = !separator
+                            || match rule {
+                                SepRule::Never => false,
+                                SepRule::BeforeResource => part <= 3,
+                                SepRule::Always => true,
+                            };
+                        if ok {
+                            self.enter(to, base, i);
+                        }
+                        false
                     }
-                    false
+                };
+                if advance {
+                    self.enter(to, base, i + 1);
                 }
-            };
-            if advance {
-                set(to, base + i + 1);
             }
+            word += 1;
         }
-        self.close(to, base);
     }
 
     /// Whether the pattern accepts `text` (as the exploration would decide it).
@@ -144,8 +169,7 @@ impl Glob {
     pub(crate) fn accepts(&self, text: &str) -> bool {
         let words = self.positions().div_ceil(64);
         let mut bits = vec![0u64; words];
-        set(&mut bits, 0);
-        self.close(&mut bits, 0);
+        self.start(&mut bits, 0);
         let mut d = DomainState::start();
         for c in text.chars() {
             let mut next = vec![0u64; words];
@@ -347,8 +371,7 @@ pub(crate) fn explore(globs: &[Glob], domain: Domain, max_states: usize) -> Clas
 
     let mut start = vec![0u64; words];
     for (g, base) in globs.iter().zip(&bases) {
-        set(&mut start, *base);
-        g.close(&mut start, *base);
+        g.start(&mut start, *base);
     }
     let start_domain = DomainState::start();
 
