@@ -360,6 +360,17 @@ pub(crate) struct Classes {
 /// Explores the product automaton of `globs` over `domain`, visiting at most
 /// `max_states` states.
 pub(crate) fn explore(globs: &[Glob], domain: Domain, max_states: usize) -> Classes {
+    explore_classes(globs, domain, max_states, 1)
+}
+
+/// Like [`explore`], with up to `per_class` representatives of each class (two tell
+/// apart "equal" and "different but alike" when values are compared with each other).
+pub(crate) fn explore_classes(
+    globs: &[Glob],
+    domain: Domain,
+    max_states: usize,
+    per_class: usize,
+) -> Classes {
     let mut bases = Vec::with_capacity(globs.len());
     let mut total = 0usize;
     for g in globs {
@@ -386,7 +397,7 @@ pub(crate) fn explore(globs: &[Glob], domain: Domain, max_states: usize) -> Clas
     };
 
     let mut seen: HashSet<(DomainState, Vec<u64>)> = HashSet::new();
-    let mut found: HashMap<Vec<u64>, String> = HashMap::new();
+    let mut found: HashMap<Vec<u64>, Vec<String>> = HashMap::new();
     let mut order: Vec<Vec<u64>> = Vec::new();
     let mut queue: VecDeque<(DomainState, Vec<u64>, String)> = VecDeque::new();
     seen.insert((start_domain, start.clone()));
@@ -395,9 +406,16 @@ pub(crate) fn explore(globs: &[Glob], domain: Domain, max_states: usize) -> Clas
     while let Some((d, bits, text)) = queue.pop_front() {
         if d.accepts(domain) {
             let sig = signature(&bits, d);
-            if let std::collections::hash_map::Entry::Vacant(slot) = found.entry(sig) {
-                order.push(slot.key().clone());
-                slot.insert(text.clone());
+            match found.entry(sig) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    order.push(slot.key().clone());
+                    slot.insert(vec![text.clone()]);
+                }
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    if slot.get().len() < per_class {
+                        slot.get_mut().push(text.clone());
+                    }
+                }
             }
         }
         for &c in &alphabet {
@@ -426,6 +444,7 @@ pub(crate) fn explore(globs: &[Glob], domain: Domain, max_states: usize) -> Clas
     let representatives = order
         .iter()
         .filter_map(|sig| found.get(sig).cloned())
+        .flatten()
         .collect();
     Classes {
         representatives,

@@ -61,13 +61,25 @@
 //! with a witness the engine confirmed, and PASS means no request in the domain
 //! (actions `service:name`, resources that are ARNs or `*`) satisfies the goal.
 //!
+//! **Keys compared with keys.** A condition whose value is a whole policy variable
+//! (`"aws:ResourceTag/team": "${aws:PrincipalTag/team}"`) ties two keys; tied keys form
+//! one dimension whose atoms are every combination of values drawn from the classes of
+//! all their conditions together, two values per class plus their case-swapped forms,
+//! so equal, equal-but-for-case and different values are all tried. That is exact.
+//!
 //! **Where the procedure is not exact, it fails safe**: it answers FAIL (never PASS)
-//! with a reason saying why, when a policy variable appears in a `Resource` or in a
-//! condition value (it couples dimensions), a key is compared by operators of different
-//! types, a multi-valued key has more than eight classes of values, or a search limit is
-//! reached. Condition keys are independent of one another and of the caller (the engine
-//! reads them only from the request context); a key not used with a set operator is
-//! taken as single-valued.
+//! with a reason saying why, when a policy variable appears in a `Resource` or inside
+//! other text of a condition value, or in a set operator's values (these couple
+//! dimensions in ways the partition does not cut), a key is compared by operators of
+//! different types, or a search limit is reached. Before that, `CheckNoNewAccess` tries a
+//! syntactic rule that holds whatever the variables stand for (`subsume.rs`: the new
+//! policy's `Allow` statements are all the existing policy's, the existing policy's
+//! `Deny` statements all the new policy's), so a policy compared with itself, or one
+//! that only dropped grants or added denials, passes. Condition keys are independent of
+//! one another (unless tied as above) and of the caller (the engine reads them only from
+//! the request context); a key not used with a set operator is taken as single-valued,
+//! and a key whose type AWS documents (`aws:SourceIp`, `aws:CurrentTime`, the service
+//! reference's keys) only carries values of that type.
 //!
 //! Evaluation: identity-based policies are evaluated for an IAM user of the resource's
 //! account; resource-based policies (trust policies included) for a caller of another
@@ -84,6 +96,7 @@ mod glob;
 mod model;
 mod principals;
 mod search;
+mod subsume;
 mod values;
 
 use std::fmt;

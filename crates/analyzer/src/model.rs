@@ -25,6 +25,8 @@ use crate::CheckError;
 
 /// Product states the string exploration may visit per dimension.
 const MAX_STATES: usize = 200_000;
+/// Combinations of values tried for keys compared with one another, at most.
+const MAX_JOINT_ATOMS: usize = 20_000;
 /// Kinds of value sets a multi-valued key is tried with, at most.
 const MAX_VALUE_SETS: usize = 4096;
 
@@ -149,7 +151,9 @@ pub(crate) struct Dimensions {
     pub(crate) actions: Vec<String>,
     pub(crate) resources: Vec<String>,
     pub(crate) callers: Vec<usize>,
-    pub(crate) keys: Vec<(String, Vec<Option<ContextValue>>)>,
+    /// Each condition-key dimension: its keys (as first written) and its atoms, one
+    /// value (or absence) per key.
+    pub(crate) keys: Vec<(Vec<String>, Vec<KeyAtom>)>,
     pub(crate) bits: Vec<Vec<Bits>>,
 }
 
@@ -425,8 +429,8 @@ impl<'a> Problem<'a> {
 
     /// The condition keys of every statement (lower case, and as first written), with
     /// the conditions on each.
-    fn conditions_by_key(&self) -> Vec<(String, String, Vec<KeyCondition>)> {
-        let mut keys: Vec<(String, String, Vec<KeyCondition>)> = Vec::new();
+    fn conditions_by_key(&self) -> Vec<KeyGroup> {
+        let mut keys: Vec<KeyGroup> = Vec::new();
         for (source, s) in self.sources.iter().enumerate() {
             let variables = s.ast.variables_enabled();
             for (i, stmt) in s.ast.statements.iter().enumerate() {
@@ -446,6 +450,19 @@ impl<'a> Problem<'a> {
                             .collect(),
                         variables: variables
                             && c.values.iter().any(|v| v.value.as_text().contains("${")),
+                        references: if variables {
+                            c.values
+                                .iter()
+                                .flat_map(|v| variable_keys(v.value.as_text()))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
+                        whole_variables: variables
+                            && c.values.iter().all(|v| {
+                                let t = v.value.as_text();
+                                !t.contains("${") || is_whole_variable(t)
+                            }),
                         compiled,
                     };
                     match keys.iter_mut().find(|(k, _, _)| *k == key) {
@@ -456,6 +473,124 @@ impl<'a> Problem<'a> {
             }
         }
         keys
+    }
+
+    /// The atoms of keys compared with one another through policy variables: every
+    /// combination of values (or absence) drawn from the classes of all their
+    /// conditions together, two values per class, so that equal and different values
+    /// of the same class are both tried.
+    fn joint_atoms(
+        &mut self,
+        component: &[KeyGroup],
+    ) -> (Vec<Vec<Option<ContextValue>>>, Vec<Bits>) {
+        let names: Vec<&str> = component.iter().map(|(k, _, _)| k.as_str()).collect();
+        let exact = component
+            .iter()
+            .flat_map(|(_, _, cs)| cs.iter())
+            .all(|c| c.whole_variables && !c.qualified);
+        if !exact {
+            self.inexact.push(format!(
+                "conditions compare the keys {} through policy variables inside other text or as sets",
+                names.join(", ")
+            ));
+        }
+        let ops: Vec<_> = component
+            .iter()
+            .flat_map(|(_, _, cs)| cs.iter())
+            .map(|c| {
+                let values = c
+                    .values
+                    .iter()
+                    .filter(|v| !v.contains("${"))
+                    .cloned()
+                    .collect::<Vec<_>>();
+                (c.op, values)
+            })
+            .collect();
+        let candidates = values::candidates(&ops, None, MAX_STATES, 2);
+        if !candidates.complete {
+            self.inexact.push(format!(
+                "too many values to explore for {}",
+                names.join(", ")
+            ));
+        }
+        let per_key: Vec<Vec<Option<ContextValue>>> = names
+            .iter()
+            .map(|key| {
+                let typed = values::documented_type(key);
+                let mut v: Vec<Option<ContextValue>> = vec![None];
+                v.extend(
+                    candidates
+                        .values
+                        .iter()
+                        .filter(|x| typed.is_none_or(|t| values::readable_as(t, x)))
+                        .map(|x| Some(ContextValue::single(x.clone()))),
+                );
+                v
+            })
+            .collect();
+        let total = per_key
+            .iter()
+            .try_fold(1usize, |acc, v| acc.checked_mul(v.len()))
+            .unwrap_or(usize::MAX);
+        if total > MAX_JOINT_ATOMS {
+            self.inexact.push(format!(
+                "too many combinations of values for {}",
+                names.join(", ")
+            ));
+        }
+        let mut atoms: Vec<KeyAtom> = vec![Vec::new()];
+        for choices in &per_key {
+            let mut next = Vec::with_capacity(atoms.len() * choices.len());
+            'grow: for prefix in &atoms {
+                for c in choices {
+                    if next.len() >= MAX_JOINT_ATOMS {
+                        break 'grow;
+                    }
+                    let mut t = prefix.clone();
+                    t.push(c.clone());
+                    next.push(t);
+                }
+            }
+            atoms = next;
+        }
+        let named: Vec<&String> = component
+            .iter()
+            .flat_map(|(_, _, cs)| cs.iter())
+            .flat_map(|c| c.values.iter())
+            .collect();
+        let bits = atoms
+            .iter()
+            .map(|atom| {
+                let mut ctx = Context::new();
+                for (key, value) in names.iter().zip(atom) {
+                    if let Some(v) = value {
+                        ctx.insert(key, v.clone());
+                    }
+                }
+                let mut b = self.statement_bits(&|_| true);
+                for c in component.iter().flat_map(|(_, _, cs)| cs.iter()) {
+                    if !c.compiled.matches(&ctx) {
+                        b.clear(c.column);
+                    }
+                }
+                let public = names.iter().zip(atom).all(|(key, value)| {
+                    !IDENTITY_KEYS.contains(key)
+                        || value.as_ref().is_none_or(|v| {
+                            !v.values
+                                .iter()
+                                .any(|x| named.iter().any(|n| n.eq_ignore_ascii_case(x)))
+                        })
+                });
+                for (e, extra) in self.extras.iter().enumerate() {
+                    if matches!(extra, Extra::Public) && !public {
+                        b.clear(self.extra_column(e));
+                    }
+                }
+                b
+            })
+            .collect();
+        (atoms, bits)
     }
 
     fn key_atoms(
@@ -495,7 +630,7 @@ impl<'a> Problem<'a> {
                 ));
             }
         }
-        let candidates = values::candidates(&ops, typed, MAX_STATES);
+        let candidates = values::candidates(&ops, typed, MAX_STATES, 1);
         if !candidates.complete {
             self.inexact
                 .push(format!("too many values to explore for {key}"));
@@ -565,11 +700,19 @@ impl<'a> Problem<'a> {
         let (callers, caller_bits) = self.caller_atoms();
         let mut bits = vec![action_bits, resource_bits, caller_bits];
         let mut keys = Vec::new();
-        for (key, written, conditions) in self.conditions_by_key() {
-            let (atoms, key_bits) = self.key_atoms(&key, &conditions);
-            // The key's name as first written, for the witness.
-            keys.push((written, atoms));
-            bits.push(key_bits);
+        for component in components(self.conditions_by_key()) {
+            if let [(key, written, conditions)] = component.as_slice() {
+                let (atoms, key_bits) = self.key_atoms(key, conditions);
+                keys.push((
+                    vec![written.clone()],
+                    atoms.into_iter().map(|a| vec![a]).collect(),
+                ));
+                bits.push(key_bits);
+            } else {
+                let (atoms, key_bits) = self.joint_atoms(&component);
+                keys.push((component.iter().map(|(_, w, _)| w.clone()).collect(), atoms));
+                bits.push(key_bits);
+            }
         }
         Dimensions {
             actions,
@@ -593,9 +736,12 @@ impl<'a> Problem<'a> {
             IDENTITY_ACCOUNT.to_string()
         };
         let mut context = Context::new();
-        for (k, (key, atoms)) in dims.keys.iter().enumerate() {
-            if let Some(Some(value)) = atoms.get(at(3 + k)?) {
-                context.insert(key, value.clone());
+        for (k, (names, atoms)) in dims.keys.iter().enumerate() {
+            let atom = atoms.get(at(3 + k)?)?;
+            for (name, value) in names.iter().zip(atom) {
+                if let Some(value) = value {
+                    context.insert(name, value.clone());
+                }
             }
         }
         Some(Request {
@@ -613,6 +759,12 @@ impl<'a> Problem<'a> {
 /// One condition on a key, with the column of its statement.
 struct KeyCondition {
     column: usize,
+    /// The keys of the policy variables in its values (lower case).
+    references: Vec<String>,
+    /// Every variable in its values is a whole value (`"${aws:PrincipalTag/team}"`):
+    /// the condition compares the key with another key, which the joint partition
+    /// decides exactly.
+    whole_variables: bool,
     op: ast::ConditionOp,
     qualified: bool,
     values: Vec<String>,
@@ -675,4 +827,94 @@ fn value_sets(
         }
     }
     Some(states.into_iter().map(|(_, members)| members).collect())
+}
+
+/// One atom of a condition-key dimension: a value (or absence) for each of its keys.
+pub(crate) type KeyAtom = Vec<Option<ContextValue>>;
+
+/// A condition key (lower case, as first written) and the conditions on it.
+type KeyGroup = (String, String, Vec<KeyCondition>);
+
+/// The keys of the policy variables in a value (`${aws:username}`,
+/// `${aws:PrincipalTag/team, 'none'}`), lower case; the escapes `${*}`, `${?}` and
+/// `${$}` name no key.
+fn variable_keys(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            break;
+        };
+        let inner = &after[..end];
+        let name = inner.split(',').next().unwrap_or("").trim();
+        if !matches!(name, "*" | "?" | "$" | "") {
+            out.push(name.to_ascii_lowercase());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// Whether the value is one policy variable and nothing else, without a default.
+fn is_whole_variable(text: &str) -> bool {
+    text.starts_with("${")
+        && text.ends_with('}')
+        && text.matches("${").count() == 1
+        && !text.contains(',')
+        && variable_keys(text).len() == 1
+}
+
+/// Groups keys that policy variables tie together (a condition on one key whose values
+/// read another); every other key is a group of its own. Keys that are only read
+/// through variables join the group with no conditions of their own.
+fn components(keys: Vec<KeyGroup>) -> Vec<Vec<KeyGroup>> {
+    let mut groups: Vec<KeyGroup> = keys;
+    // Keys read through variables that carry no condition themselves.
+    let referenced: Vec<String> = groups
+        .iter()
+        .flat_map(|(_, _, cs)| cs.iter().flat_map(|c| c.references.iter().cloned()))
+        .collect();
+    for r in referenced {
+        if !groups.iter().any(|(k, _, _)| *k == r) {
+            groups.push((r.clone(), r, Vec::new()));
+        }
+    }
+    let n = groups.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut i = i;
+        while parent[i] != i {
+            let p = parent[i];
+            parent[i] = parent[p];
+            i = p;
+        }
+        i
+    }
+    for i in 0..n {
+        let refs: Vec<String> = groups[i]
+            .2
+            .iter()
+            .flat_map(|c| c.references.iter().cloned())
+            .collect();
+        for r in refs {
+            if let Some(j) = groups.iter().position(|(k, _, _)| *k == r) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut out: Vec<Vec<KeyGroup>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for (group, root) in groups.into_iter().zip(roots) {
+        match slot.get(&root) {
+            Some(&i) => out[i].push(group),
+            None => {
+                slot.insert(root, out.len());
+                out.push(vec![group]);
+            }
+        }
+    }
+    out
 }

@@ -114,7 +114,7 @@ pub(crate) fn documented_type(key: &str) -> Option<Family> {
 }
 
 /// Whether `text` is a value of `family` as the engine reads it.
-fn readable_as(family: Family, text: &str) -> bool {
+pub(crate) fn readable_as(family: Family, text: &str) -> bool {
     let op = match family {
         Family::Numeric => ConditionOp::NumericEquals,
         Family::Date => ConditionOp::DateEquals,
@@ -132,6 +132,7 @@ pub(crate) fn candidates(
     conditions: &[(ConditionOp, Vec<String>)],
     typed: Option<Family>,
     max_states: usize,
+    per_class: usize,
 ) -> Candidates {
     let mut values: Vec<String> = vec![UNREADABLE.to_string()];
     match typed {
@@ -164,9 +165,16 @@ pub(crate) fn candidates(
         }
     }
     if !globs.is_empty() {
-        let classes = glob::explore(&globs, Domain::Any, max_states);
+        let classes = glob::explore_classes(&globs, Domain::Any, max_states, per_class);
         complete &= classes.complete;
         values.extend(classes.representatives);
+    }
+    if per_class > 1 {
+        // A second value no pattern names, so that two keys compared with each other
+        // can also differ outside every pattern; and a letter, so that they can differ
+        // in case only.
+        values.push(format!("{UNREADABLE}{UNREADABLE}"));
+        values.push("v".to_string());
     }
     if !numbers.is_empty() {
         match numeric_candidates(&numbers) {
@@ -183,12 +191,28 @@ pub(crate) fn candidates(
     if bools {
         values.extend(["true".to_string(), "false".to_string()]);
     }
+    if per_class > 1 {
+        // Values compared without case with another key: the same text in other case.
+        let swapped: Vec<String> = values
+            .iter()
+            .map(|v| v.chars().map(swap_case).collect())
+            .collect();
+        values.extend(swapped);
+    }
     let mut seen = std::collections::HashSet::new();
     values.retain(|v| seen.insert(v.clone()));
     if let Some(family) = typed {
         values.retain(|v| readable_as(family, v));
     }
     Candidates { values, complete }
+}
+
+fn swap_case(c: char) -> char {
+    if c.is_ascii_lowercase() {
+        c.to_ascii_uppercase()
+    } else {
+        c.to_ascii_lowercase()
+    }
 }
 
 /// A decimal scaled to an integer number of `10^-scale` units.

@@ -140,13 +140,13 @@ fn set(text: &str) -> PolicySet {
 /// Every request of the small universe that `new` allows and `existing` does not.
 fn brute_force_new_access(new_text: &str, existing_text: &str) -> Option<Request> {
     let (new, existing) = (set(new_text), set(existing_text));
-    let mut actions: Vec<String> = words(&['a', 'b', 'x'], 2)
+    let mut actions: Vec<String> = words(&['a', 'b', 'x'], 3)
         .into_iter()
         .filter(|w| !w.is_empty())
         .map(|w| format!("s3:{w}"))
         .collect();
     actions.push("ec2:x".into());
-    let mut resources: Vec<String> = words(&['x', 'y', 'z'], 2)
+    let mut resources: Vec<String> = words(&['x', 'y', 'z'], 3)
         .into_iter()
         .map(|w| format!("arn:aws:s3:::{w}"))
         .collect();
@@ -165,7 +165,7 @@ fn brute_force_new_access(new_text: &str, existing_text: &str) -> Option<Request
     let multi = [new_text, existing_text]
         .iter()
         .any(|t| t.contains("ForAnyValue") || t.contains("ForAllValues"));
-    let letters = words(&['a', 'b'], 2);
+    let letters = words(&['a', 'b', '*'], 2);
     for (i, a) in letters.iter().enumerate().filter(|_| multi) {
         for b in letters.iter().skip(i + 1) {
             values.push(Some(ContextValue::multi([a.clone(), b.clone()])));
@@ -225,6 +225,106 @@ proptest! {
         // The small universe is exact for these patterns: no FAIL without a witness.
         if outcome.result == CheckResult::Fail {
             prop_assert!(outcome.witness.is_some(), "{:?}", outcome);
+        }
+    }
+}
+
+// Two keys, one compared with the other through a policy variable (`${test:j}`).
+const PAIR_OPERATORS: [&str; 7] = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringEqualsIfExists",
+    "Null",
+];
+const PAIR_VALUES: [&str; 5] = ["a", "A", "a*", "${test:j}", "${test:j}"];
+const OTHER_KEY: &str = "test:j";
+
+fn pair_statement() -> impl Strategy<Value = Value> {
+    (
+        prop::bool::weighted(0.7),
+        prop::sample::select(PAIR_OPERATORS.to_vec()),
+        prop::sample::subsequence(PAIR_VALUES.to_vec(), 1..3),
+        prop::option::weighted(
+            0.4,
+            (
+                prop::sample::select(PAIR_OPERATORS.to_vec()),
+                prop::sample::subsequence(VALUES.to_vec(), 1..2),
+            ),
+        ),
+    )
+        .prop_map(|(allow, op, values, other)| {
+            let mut condition = serde_json::Map::new();
+            let value_of = |op: &str, values: Vec<&str>| {
+                if op == "Null" {
+                    json!(if values.len() == 1 { "true" } else { "false" })
+                } else {
+                    json!(values)
+                }
+            };
+            condition.insert(op.to_string(), json!({ KEY: value_of(op, values) }));
+            if let Some((op2, values2)) = other {
+                let entry = condition
+                    .entry(op2.to_string())
+                    .or_insert_with(|| json!({}));
+                if let Some(map) = entry.as_object_mut() {
+                    map.insert(OTHER_KEY.to_string(), value_of(op2, values2));
+                }
+            }
+            json!({
+                "Effect": if allow { "Allow" } else { "Deny" },
+                "Action": "s3:a",
+                "Resource": "*",
+                "Condition": condition,
+            })
+        })
+}
+
+fn pair_policy() -> impl Strategy<Value = String> {
+    prop::collection::vec(pair_statement(), 1..4)
+        .prop_map(|stmts| json!({"Version": "2012-10-17", "Statement": stmts}).to_string())
+}
+
+fn brute_force_pairs(new_text: &str, existing_text: &str) -> bool {
+    let (new, existing) = (set(new_text), set(existing_text));
+    let mut values: Vec<Option<String>> = vec![None];
+    values.extend(
+        words(&['a', 'A', 'b', 'B', '*', 'x'], 2)
+            .into_iter()
+            .map(Some),
+    );
+    for k in &values {
+        for j in &values {
+            let mut req = request("s3:a", "*", k.clone().map(ContextValue::single).as_ref());
+            if let Some(j) = j {
+                req.context
+                    .insert(OTHER_KEY, ContextValue::single(j.clone()));
+            }
+            if evaluate(&req, &new).is_allowed() && !evaluate(&req, &existing).is_allowed() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn keys_compared_through_variables_agree_with_enumeration(new in pair_policy(), existing in pair_policy()) {
+        let outcome = check_no_new_access(&new, &existing, AccessCheckPolicyType::IdentityPolicy).unwrap();
+        let brute = brute_force_pairs(&new, &existing);
+        prop_assert_eq!(outcome.result == CheckResult::Fail, brute, "analyzer {:?}", outcome);
+        if let Some(w) = &outcome.witness {
+            let mut req = witness_request(w);
+            if let Some((_, v)) = w.context.iter().find(|(k, _)| k.eq_ignore_ascii_case(OTHER_KEY)) {
+                req.context.insert(OTHER_KEY, ContextValue::single(v[0].clone()));
+            }
+            prop_assert!(evaluate(&req, &set(&new)).is_allowed());
+            prop_assert!(!evaluate(&req, &set(&existing)).is_allowed());
         }
     }
 }
