@@ -86,6 +86,9 @@ fn invalid_action(item: &Item, guess: Option<&str>, report: &mut Report) {
 /// Entries that another entry of the same element matches (`s3:GetObject` beside
 /// `s3:Get*`; the second of two equal entries).
 fn redundant(action: &Element, report: &mut Report) {
+    if action.items.len() > super::MAX_PAIRWISE {
+        return;
+    }
     let patterns: Vec<Pattern> = action
         .items
         .iter()

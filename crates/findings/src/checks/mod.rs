@@ -25,6 +25,12 @@ mod tags;
 mod trust;
 mod variables;
 
+/// The redundancy checks compare entries pairwise; past this many entries in one
+/// element (or statements in one document) they are skipped, so that a hostile
+/// document cannot make validation quadratic in its size. Real policies are far
+/// below it (IAM's quotas allow a few hundred entries at most).
+pub(crate) const MAX_PAIRWISE: usize = 1000;
+
 /// Every per-statement and cross-statement check.
 pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
     sids::check(&doc.statements, cx, report);
@@ -50,42 +56,50 @@ pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
 const IDENTITY_POLICY_QUOTA: usize = 6144;
 /// The service control policy quota, counted in characters.
 const SCP_QUOTA: usize = 5120;
+/// The default role trust policy quota, counted without whitespace.
+const TRUST_POLICY_QUOTA: usize = 2048;
+/// The S3 bucket policy quota, in characters.
+const BUCKET_POLICY_QUOTA: usize = 20480;
+
+/// Characters of the document, and those that are not whitespace.
+fn sizes(text: &str) -> (usize, usize) {
+    if text.is_ascii() {
+        let blank = text
+            .bytes()
+            .filter(|b| (*b as char).is_whitespace())
+            .count();
+        (text.len(), text.len() - blank)
+    } else {
+        let all = text.chars().count();
+        (all, text.chars().filter(|c| !c.is_whitespace()).count())
+    }
+}
 
 /// The size quotas of the policy types that have one.
 pub(crate) fn size(text: &str, root: &Value, cx: &Context, report: &mut Report) {
-    match cx.policy_type {
-        PolicyType::IdentityPolicy => {
-            let size = if text.is_ascii() {
-                text.bytes()
-                    .filter(|b| !(*b as char).is_whitespace())
-                    .count()
-            } else {
-                text.chars().filter(|c| !c.is_whitespace()).count()
-            };
-            if size > IDENTITY_POLICY_QUOTA {
-                report.at(
-                    c::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
-                    format!("The {size} characters in the identity policy, excluding whitespace, exceed the {IDENTITY_POLICY_QUOTA} character maximum for inline and managed policies. We recommend that you use multiple granular policies."),
-                    Vec::new(),
-                    root.span,
-                );
-            }
+    let (all, solid) = sizes(text);
+    let (check, details) = match cx.policy_type {
+        PolicyType::IdentityPolicy if solid > IDENTITY_POLICY_QUOTA => (
+            c::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA,
+            format!("The {solid} characters in the identity policy, excluding whitespace, exceed the {IDENTITY_POLICY_QUOTA} character maximum for inline and managed policies. We recommend that you use multiple granular policies."),
+        ),
+        PolicyType::ServiceControlPolicy if all > SCP_QUOTA => (
+            c::POLICY_SIZE_EXCEEDS_SCP_QUOTA,
+            format!("The {all} characters in the service control policy (SCP) exceed the {SCP_QUOTA} character maximum for SCPs. We recommend that you use multiple granular policies."),
+        ),
+        PolicyType::ResourcePolicy if cx.is_trust_policy() && solid > TRUST_POLICY_QUOTA => (
+            c::POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA,
+            "The characters in the role trust policy, excluding whitespace, exceed the character maximum. We recommend that you request a role trust policy length quota increase using Service Quotas and AWS Support Center. If the quotas have already been increased, then you can ignore this warning.".to_string(),
+        ),
+        PolicyType::ResourcePolicy
+            if cx.resource_type == Some("AWS::S3::Bucket") && all > BUCKET_POLICY_QUOTA =>
+        {
+            (
+                c::POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA,
+                format!("The {all} characters in the resource policy exceed the {BUCKET_POLICY_QUOTA} character maximum for resource policies. We recommend that you use multiple granular policies."),
+            )
         }
-        PolicyType::ServiceControlPolicy => {
-            let size = if text.is_ascii() {
-                text.len()
-            } else {
-                text.chars().count()
-            };
-            if size > SCP_QUOTA {
-                report.at(
-                    c::POLICY_SIZE_EXCEEDS_SCP_QUOTA,
-                    format!("The {size} characters in the service control policy (SCP) exceed the {SCP_QUOTA} character maximum for SCPs. We recommend that you use multiple granular policies."),
-                    Vec::new(),
-                    root.span,
-                );
-            }
-        }
-        PolicyType::ResourcePolicy | PolicyType::ResourceControlPolicy => {}
-    }
+        _ => return,
+    };
+    report.at(check, details, Vec::new(), root.span);
 }

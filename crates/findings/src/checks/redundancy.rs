@@ -7,6 +7,9 @@ use crate::report::Report;
 
 /// Reports each statement equal to an earlier one, the `Sid` aside.
 pub(super) fn statements(statements: &[Statement], report: &mut Report) {
+    if statements.len() > super::MAX_PAIRWISE {
+        return;
+    }
     for (j, statement) in statements.iter().enumerate() {
         let earlier = statements
             .iter()

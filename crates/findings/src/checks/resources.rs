@@ -144,6 +144,9 @@ fn is_account_id(text: &str) -> bool {
 
 /// Entries another entry of the same element matches.
 fn redundant(resource: &Element, report: &mut Report) {
+    if resource.items.len() > super::MAX_PAIRWISE {
+        return;
+    }
     let patterns: Vec<ArnPattern> = resource
         .items
         .iter()
