@@ -177,6 +177,57 @@ def test_sessions_carry_their_session_context(iamd, root):
     assert call["_summary"]["Username"] == "auditor"
 
 
+def test_unsigned_web_identity_calls_name_the_federated_caller(iamd, root):
+    from oidc_issuer import Issuer
+
+    with Issuer() as idp:
+        provider_arn = root.create_open_id_connect_provider(Url=idp.url, ClientIDList=["app"])[
+            "OpenIDConnectProviderArn"
+        ]
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{idp.provider}:aud": "app"}},
+            }],
+        }
+        role = root.create_role(RoleName=unique("web-audited"), AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        token = idp.token(sub="alice", aud="app")
+        sts = iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="sts")
+        out = sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="web", WebIdentityToken=token)
+        root.delete_open_id_connect_provider(OpenIDConnectProviderArn=provider_arn)
+    request_id = out["ResponseMetadata"]["RequestId"]
+    (event,) = [e for e in lookup(iamd, "EventName", "AssumeRoleWithWebIdentity") if e["requestID"] == request_id]
+    assert event["userIdentity"] == {
+        "type": "WebIdentityUser",
+        "principalId": f"{out['Provider']}:app:alice",
+        "userName": "alice",
+        "identityProvider": out["Provider"],
+    }
+    assert event["recipientAccountId"] == ACCOUNT_ID
+    assert event["requestParameters"] == {"roleArn": role["Arn"], "roleSessionName": "web"}
+    written = json.dumps(event, default=str)
+    assert token not in written
+    assert out["Credentials"]["SessionToken"] not in written
+    assert event["resources"][0]["ARN"] == role["Arn"]
+    assert event["_summary"]["Username"] == "alice"
+
+    boto = __import__("boto3")
+    session = boto.client(
+        "iam", endpoint_url=iamd.endpoint, region_name=REGION,
+        aws_access_key_id=out["Credentials"]["AccessKeyId"],
+        aws_secret_access_key=out["Credentials"]["SecretAccessKey"],
+        aws_session_token=out["Credentials"]["SessionToken"],
+    )
+    with pytest.raises(botocore.exceptions.ClientError):
+        session.list_users()
+    (denied,) = lookup(iamd, "AccessKeyId", out["Credentials"]["AccessKeyId"])
+    assert denied["errorCode"] == "AccessDenied"
+    assert denied["userIdentity"]["sessionContext"]["webIdFederationData"]["federatedProvider"]
+
+
 def test_lookup_events_filters_and_pages_with_the_aws_cli(iamd, root):
     names = [unique("paged") for _ in range(5)]
     for n in names:

@@ -173,7 +173,7 @@ async fn query(
         Some(operation) => (
             crate::cloudtrail::process(&state, &incoming, &request_id, operation).await,
             crate::cloudtrail::CONTENT_TYPE,
-            "cloudtrail",
+            crate::cloudtrail::SERVICE,
         ),
         None => {
             let answer = pipeline::process(&state, &incoming, &request_id).await;

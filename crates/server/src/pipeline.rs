@@ -155,6 +155,13 @@ async fn audit(
         )
     });
     let error = result.as_ref().err().map(|e| (e.code(), e.message()));
+    // An unsigned call resolves no resource before it runs; the role it asks for is it.
+    let role_asked = trace
+        .request_parameters
+        .as_ref()
+        .filter(|_| trace.unsigned)
+        .and_then(|p| p.get("roleArn"))
+        .and_then(serde_json::Value::as_str);
     let facts = CallFacts {
         event_source,
         action,
@@ -163,7 +170,7 @@ async fn audit(
         region: trace.region.as_deref(),
         request_parameters: trace.request_parameters.clone(),
         response_elements,
-        resource_arn: trace.resource_arn.as_deref(),
+        resource_arn: trace.resource_arn.as_deref().or(role_asked),
         error,
     };
     audit_trail::record(state, req, request_id, facts).await;

@@ -98,5 +98,9 @@ fn served_operations() -> Vec<(&'static str, Vec<&'static str>)> {
             crate::metrics::WORKLOAD_SERVICE,
             crate::workload::ENDPOINT_ACTIONS.to_vec(),
         ),
+        (
+            crate::cloudtrail::SERVICE,
+            crate::cloudtrail::OPERATIONS.to_vec(),
+        ),
     ]
 }

@@ -22,6 +22,10 @@ mod lookup_events;
 
 /// The `X-Amz-Target` prefix of CloudTrail's operations.
 pub const TARGET_PREFIX: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+/// The SigV4 signing name, the prefix of the IAM actions and the metrics' service.
+pub const SERVICE: &str = "cloudtrail";
+/// The operations served.
+pub const OPERATIONS: &[&str] = &["LookupEvents"];
 /// The content type of JSON 1.1 requests and responses.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -125,12 +129,12 @@ async fn run(
         query: req.query,
         headers: req.headers,
     };
-    let Authenticated { caller, region } = authenticate(state, &signed, req.body, "cloudtrail")
+    let Authenticated { caller, region } = authenticate(state, &signed, req.body, SERVICE)
         .await
         .map_err(|e| JsonError::from_api(&e))?;
     trace.caller = Some(caller.clone());
     trace.region = Some(region.clone());
-    if operation != "LookupEvents" {
+    if !OPERATIONS.contains(&operation) {
         return Err(JsonError::new(
             "UnknownOperationException",
             format!("Operation {operation} is not supported."),
@@ -169,7 +173,7 @@ async fn run(
     crate::authz::authorize(
         &caller,
         &permissions,
-        &format!("cloudtrail:{operation}"),
+        &format!("{SERVICE}:{operation}"),
         "*",
         context,
     )
