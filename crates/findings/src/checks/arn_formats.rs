@@ -112,6 +112,14 @@ impl<'a> ResourceText<'a> {
         }
     }
 
+    /// Whether the text and the format's resource part agree as far as both have
+    /// literal text.
+    pub(super) fn starts_like(&self, format: &Format) -> bool {
+        let text = self.open_prefix.unwrap_or(self.text);
+        let n = text.len().min(format.prefix.len());
+        text.get(..n) == format.prefix.get(..n)
+    }
+
     /// Whether the text can name a resource of the format. A placeholder stands for one
     /// or more characters; text with a wildcard or a variable is compared up to the
     /// first of them only.

@@ -362,8 +362,11 @@ impl Entry<'_> {
         }
         let multi_valued = key_type.starts_with("ArrayOf");
         let base_type = key_type.strip_prefix("ArrayOf").unwrap_or(key_type);
+        // String operators compare any key's text; ARN operators take ARN and string keys.
         let textual = |t: &str| t == "String" || t == "ARN";
-        let compatible = base_type == op_family || (textual(base_type) && textual(op_family));
+        let compatible = base_type == op_family
+            || (textual(base_type) && textual(op_family))
+            || (base_type == "Bool" && op_family == "String");
         if !compatible {
             self.at(
                 report,
@@ -380,7 +383,10 @@ impl Entry<'_> {
                 c::FORALLVALUES_WITH_SINGLE_VALUED_KEY,
                 format!("Using ForAllValues qualifier with the single-valued condition key {} can be overly permissive. We recommend that you remove ForAllValues:.", self.key),
             ),
-            (None, true) => self.at(
+            // The IAM User Guide documents which global keys are multivalued; the
+            // service reference's types for service keys are not reliable enough to
+            // call a missing qualifier an error.
+            (None, true) if self.key.to_ascii_lowercase().starts_with("aws:") => self.at(
                 report,
                 c::MISSING_QUALIFIER,
                 format!("The request context key {} has multiple values. Use the ForAllValues or ForAnyValue condition key qualifiers in your policy.", self.key),

@@ -21,6 +21,7 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("aws:PrincipalArn", "ARN"),
     ("aws:PrincipalIsAWSService", "Bool"),
     ("aws:PrincipalOrgID", "String"),
+    ("aws:PrincipalOrgMasterAccountId", "String"),
     ("aws:PrincipalOrgPaths", "ArrayOfString"),
     ("aws:PrincipalServiceName", "String"),
     ("aws:PrincipalServiceNamesList", "ArrayOfString"),
@@ -73,6 +74,17 @@ pub(super) fn global_key_type(key: &str) -> Option<&'static str> {
     })
 }
 
+/// Where the variable part of a documented key name starts: `s3:BucketTag/${TagKey}`,
+/// `s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`.
+fn template_cut(name: &str) -> Option<usize> {
+    let placeholder = name.find(['$', '<']);
+    let tag_key = name
+        .strip_suffix("tag-key")
+        .filter(|head| head.ends_with('/'))
+        .map(str::len);
+    placeholder.into_iter().chain(tag_key).min()
+}
+
 /// The type of a service's condition key from the service reference; keys
 /// documented with a `${...}` part (`s3:ExistingObjectTag/${TagKey}`) take any text
 /// there. `Err(())` when the service is known and the key is not; `Ok(None)` when
@@ -85,7 +97,7 @@ pub(super) fn service_key_type(prefix: &str, key: &str) -> Result<Option<&'stati
     let found = service
         .condition_keys
         .iter()
-        .find(|k| match k.name.find("${") {
+        .find(|k| match template_cut(k.name) {
             Some(cut) => {
                 key.len() > cut
                     && key

@@ -70,6 +70,10 @@ fn check_item(item: &Item, report: &mut Report) {
         return;
     }
     let Some(formats) = arn_formats::formats(service) else {
+        // A service of the reference whose resource types name no ARN format.
+        if awsdata::service(service).is_some_and(|s| s.prefix == *service) {
+            return;
+        }
         if arn_formats::formats(&service.to_ascii_lowercase()).is_some() {
             at(
                 c::INVALID_ARN_SERVICE_CASE,
@@ -84,7 +88,15 @@ fn check_item(item: &Item, report: &mut Report) {
         return;
     };
     let resource_text = ResourceText::new(resource);
-    let fitting: Vec<&Format> = formats.iter().filter(|f| resource_text.fits(f)).collect();
+    let mut fitting: Vec<&Format> = formats.iter().filter(|f| resource_text.fits(f)).collect();
+    if fitting.is_empty() {
+        // The reference's formats are not exhaustive (optional trailing parts, paths of
+        // REST APIs): only a resource part that no format even starts like is an error.
+        fitting = formats
+            .iter()
+            .filter(|f| resource_text.starts_like(f))
+            .collect();
+    }
     if fitting.is_empty() {
         if !is_open(resource) {
             at(
@@ -124,7 +136,7 @@ fn check_item(item: &Item, report: &mut Report) {
                 c::ARN_ACCOUNT_NOT_ALLOWED,
                 format!("The service {service} does not support specifying an account ID in the resource ARN."),
             );
-        } else if !(is_account_id(account) || is_aws_owned(service, account)) {
+        } else if !(is_account_id(account) || *account == "aws") {
             at(
                 c::INVALID_ARN_ACCOUNT,
                 format!("The resource ARN account ID {account} is not valid. Provide a 12-digit account ID."),
@@ -133,11 +145,8 @@ fn check_item(item: &Item, report: &mut Report) {
     }
 }
 
-/// AWS managed policies live in the account `aws`.
-fn is_aws_owned(service: &str, account: &str) -> bool {
-    service == "iam" && account == "aws"
-}
-
+/// A 12-digit account id (the caller also accepts `aws`, the owner of AWS-owned
+/// resources such as managed policies and foundation models).
 fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
