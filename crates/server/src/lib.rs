@@ -29,6 +29,7 @@ pub mod last_used;
 pub mod metrics;
 pub mod ops;
 pub mod pipeline;
+pub mod public_keys;
 pub mod service_usage;
 pub mod state;
 pub mod status;

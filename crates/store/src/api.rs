@@ -15,6 +15,7 @@ use crate::federation::*;
 use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
+use crate::ssh_keys::*;
 use crate::time::Timestamp;
 
 /// Accounts, their aliases and summary counts.
@@ -838,6 +839,46 @@ pub trait DelegationStore: Send + Sync {
     ) -> StoreResult<Option<DelegationRequest>>;
 }
 
+/// SSH public keys of users. A missing user or key is `NoSuchEntity`.
+#[async_trait]
+pub trait SshKeyStore: Send + Sync {
+    /// `DuplicateSSHPublicKey` when the user has a key with this fingerprint;
+    /// `LimitExceeded` beyond [`MAX_SSH_PUBLIC_KEYS_PER_USER`].
+    async fn upload_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        blob: &str,
+        fingerprint: &str,
+    ) -> StoreResult<SshPublicKey>;
+    async fn get_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+    ) -> StoreResult<SshPublicKey>;
+    /// By key id.
+    async fn list_ssh_public_keys(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<SshPublicKey>>;
+    async fn update_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+        status: &str,
+    ) -> StoreResult<()>;
+    async fn delete_ssh_public_key(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        key_id: &str,
+    ) -> StoreResult<()>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -860,6 +901,7 @@ pub trait Store:
     + ServiceUsageStore
     + WorkloadStore
     + DelegationStore
+    + SshKeyStore
     + Send
     + Sync
     + 'static

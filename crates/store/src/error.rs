@@ -15,6 +15,8 @@ pub enum ErrorKind {
     LimitExceeded,
     /// `InvalidInput` (400): e.g. an undecodable pagination marker.
     InvalidInput,
+    /// `DuplicateSSHPublicKey` (400): the user already has this SSH public key.
+    DuplicateSshPublicKey,
     /// `ConcurrentModification` (409): the entity changed since it was read.
     ConcurrentModification,
     /// `ServiceFailure` (500): the backend failed (I/O, corruption, a bug).
@@ -30,6 +32,7 @@ impl ErrorKind {
             ErrorKind::DeleteConflict => "DeleteConflict",
             ErrorKind::LimitExceeded => "LimitExceeded",
             ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::DuplicateSshPublicKey => "DuplicateSSHPublicKey",
             ErrorKind::ConcurrentModification => "ConcurrentModification",
             ErrorKind::ServiceFailure => "ServiceFailure",
         }

@@ -22,6 +22,7 @@ pub enum IdPrefix {
     AccessKey,
     TemporaryAccessKey,
     ServerCertificate,
+    SshPublicKey,
 }
 
 impl IdPrefix {
@@ -35,6 +36,7 @@ impl IdPrefix {
             IdPrefix::AccessKey => "AKIA",
             IdPrefix::TemporaryAccessKey => "ASIA",
             IdPrefix::ServerCertificate => "ASCA",
+            IdPrefix::SshPublicKey => "APKA",
         }
     }
 }

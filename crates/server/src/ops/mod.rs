@@ -40,6 +40,7 @@ pub mod saml_providers;
 pub mod service_last_accessed;
 pub mod service_linked_roles;
 pub mod simulate;
+pub mod ssh_public_keys;
 pub mod sts_assume_role;
 pub mod sts_common;
 pub mod sts_delegated_access;
@@ -85,6 +86,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     outbound_federation::operations,
     service_last_accessed::operations,
     delegation_requests::operations,
+    ssh_public_keys::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

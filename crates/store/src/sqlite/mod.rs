@@ -30,6 +30,7 @@ mod rows;
 mod schema;
 mod service_usage;
 mod session_keys;
+mod ssh_keys;
 mod tags;
 mod trust_principals;
 mod users;

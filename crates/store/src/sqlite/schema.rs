@@ -412,6 +412,19 @@ CREATE TABLE delegation_parameters (
     PRIMARY KEY (request_id, position)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- SSH public keys of users: the OpenSSH wire blob (base64) and its MD5 fingerprint.
+CREATE TABLE ssh_public_keys (
+    key_id      TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL,
+    blob        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    uploaded_ms INTEGER NOT NULL,
+    UNIQUE (user_id, fingerprint)
+);
+CREATE INDEX ssh_public_keys_by_user ON ssh_public_keys (user_id, key_id);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

@@ -220,6 +220,10 @@ impl UserStore for SqliteStore {
                     "SELECT 1 FROM login_profiles WHERE user_id = ?1",
                     "Cannot delete entity, must delete login profile first.",
                 ),
+                (
+                    "SELECT 1 FROM ssh_public_keys WHERE user_id = ?1",
+                    "Cannot delete entity, must delete SSH public keys first.",
+                ),
             ];
             for (sql, message) in conflicts {
                 if exists(ctx.conn, sql, id)? {
