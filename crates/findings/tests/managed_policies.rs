@@ -21,7 +21,7 @@ fn managed_policies_have_no_language_errors() {
     for policy in awsdata::managed_policies() {
         let document = policy.default_document();
         checked += 1;
-        for finding in validate_policy(&document, &options) {
+        for finding in validate_policy(document, &options) {
             if finding.finding_type == FindingType::Error
                 && !REFERENCE_COVERAGE.contains(&finding.issue_code.as_str())
             {
