@@ -70,6 +70,7 @@ def test_counters_move_after_calls(iamd, root):
     assert wait_until(lambda: _denied(user))
     sts_user.get_session_token()
     iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="accessanalyzer").list_analyzers()
+    iamd.client(ROOT_KEY_ID, ROOT_SECRET, service="cloudtrail").lookup_events(MaxResults=1)
     after = scrape(iamd)
 
     def moved(name, **labels):
@@ -83,6 +84,7 @@ def test_counters_move_after_calls(iamd, root):
     assert moved("iamd_authorization_decisions_total", outcome="allowed") >= 4
     assert moved("iamd_authorization_decisions_total", outcome="denied") >= 1
     assert moved("iamd_requests_total", service="access-analyzer", action="ListAnalyzers", status="200") == 1
+    assert moved("iamd_requests_total", service="cloudtrail", action="LookupEvents", status="200") == 1
     assert moved("iamd_tokens_issued_total", kind="get_session_token") == 1
     assert moved("iamd_request_duration_seconds_count", service="iam") >= 4
     assert value(after, "iamd_request_duration_seconds_bucket", service="iam", le="+Inf") == value(

@@ -94,6 +94,7 @@ fn served_operations() -> Vec<(&'static str, Vec<&'static str>)> {
             crate::access_analyzer::SERVICE,
             crate::access_analyzer::routes::operation_names(),
         ),
+        ("cloudtrail", vec!["LookupEvents"]),
         (
             crate::metrics::WORKLOAD_SERVICE,
             crate::workload::ENDPOINT_ACTIONS.to_vec(),
