@@ -2,7 +2,7 @@
 # Round trips of ValidatePolicy and CheckNoNewAccess through the server under wrk:
 # a release iamd on a fresh data dir, a caller user allowed the two actions (so each
 # request is authenticated and authorized), one pre-signed request per operation
-# replayed by wrk with 1 and 16 connections. See BENCHMARKS.md ("Access Analyzer").
+# replayed by wrk with 1 connection (latency) and 16 (throughput). See BENCHMARKS.md ("Access Analyzer").
 #
 #   CARGO_TARGET_DIR=... bench/access_analyzer.sh
 set -euo pipefail
@@ -43,8 +43,9 @@ for op in validate check-no-new-access; do
     -H "Authorization: $(sed -n 3p "$work/$op")" --data-binary "$(sed -n 4p "$work/$op")")
   echo "== $op: HTTP $status, $(head -c 160 "$work/$op.out")"
   for c in 1 16; do
-    echo "-- $op, wrk -t2 -c$c -d10s"
-    BENCH_REQUEST="$work/$op" BENCH_HOST="$host" wrk -t2 -c"$c" -d10s --latency \
+    t=$((c < 2 ? 1 : 2))
+    echo "-- $op, wrk -t$t -c$c -d10s"
+    BENCH_REQUEST="$work/$op" BENCH_HOST="$host" wrk -t"$t" -c"$c" -d10s --timeout 30s --latency \
       -s "$here/access_analyzer.lua" "http://$host" | grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx"
   done
 done

@@ -26,7 +26,9 @@ def policy(widen=False):
             "Sid": f"S{i}",
             "Effect": "Allow",
             "Action": [action, f"{service}:List*"],
-            "Resource": f"arn:aws:{service}:us-east-1:123456789012:thing-{i}/*",
+            "Resource": f"arn:aws:s3:::bucket-{i}/*"
+            if service == "s3"
+            else f"arn:aws:{service}:us-east-1:123456789012:thing-{i}/*",
         }
         if i % 3 == 0:
             statement["Condition"] = {"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}
