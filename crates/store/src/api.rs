@@ -15,6 +15,7 @@ use crate::federation::*;
 use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
+use crate::service_credentials::*;
 use crate::ssh_keys::*;
 use crate::time::Timestamp;
 
@@ -879,6 +880,49 @@ pub trait SshKeyStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Service-specific credentials of users. A missing user or credential is
+/// `NoSuchEntity`.
+#[async_trait]
+pub trait ServiceCredentialStore: Send + Sync {
+    /// `LimitExceeded` beyond [`MAX_SERVICE_CREDENTIALS_PER_SERVICE`] for the service.
+    async fn create_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        credential: NewServiceCredential,
+    ) -> StoreResult<ServiceCredential>;
+    /// The credentials of `user_name` (every user's when `None`), optionally of one
+    /// service, by id.
+    async fn list_service_credentials(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        service: Option<&str>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<ServiceCredential>>;
+    /// Replaces the secret's hash; the old secret stops working at once.
+    async fn reset_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        id: &str,
+        secret_sha256: &str,
+    ) -> StoreResult<ServiceCredential>;
+    async fn update_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        id: &str,
+        status: &str,
+    ) -> StoreResult<()>;
+    async fn delete_service_credential(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        id: &str,
+    ) -> StoreResult<()>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -902,6 +946,7 @@ pub trait Store:
     + WorkloadStore
     + DelegationStore
     + SshKeyStore
+    + ServiceCredentialStore
     + Send
     + Sync
     + 'static

@@ -23,6 +23,7 @@ pub enum IdPrefix {
     TemporaryAccessKey,
     ServerCertificate,
     SshPublicKey,
+    ServiceCredential,
 }
 
 impl IdPrefix {
@@ -37,6 +38,7 @@ impl IdPrefix {
             IdPrefix::TemporaryAccessKey => "ASIA",
             IdPrefix::ServerCertificate => "ASCA",
             IdPrefix::SshPublicKey => "APKA",
+            IdPrefix::ServiceCredential => "ACCA",
         }
     }
 }

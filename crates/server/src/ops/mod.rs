@@ -37,6 +37,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod saml_providers;
+pub mod service_credentials;
 pub mod service_last_accessed;
 pub mod service_linked_roles;
 pub mod simulate;
@@ -87,6 +88,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     service_last_accessed::operations,
     delegation_requests::operations,
     ssh_public_keys::operations,
+    service_credentials::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -425,6 +425,24 @@ CREATE TABLE ssh_public_keys (
 );
 CREATE INDEX ssh_public_keys_by_user ON ssh_public_keys (user_id, key_id);
 "#,
+    r#"
+-- Service-specific credentials of users: only the SHA-256 of the generated password or
+-- API key secret is kept.
+CREATE TABLE service_credentials (
+    credential_id     TEXT PRIMARY KEY,
+    account_id        TEXT NOT NULL,
+    user_id           TEXT NOT NULL,
+    service           TEXT NOT NULL,
+    service_user_name TEXT,
+    alias             TEXT,
+    secret_sha256     TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    created_ms        INTEGER NOT NULL,
+    expires_ms        INTEGER
+);
+CREATE INDEX service_credentials_by_user ON service_credentials (user_id, service);
+CREATE INDEX service_credentials_by_account ON service_credentials (account_id, credential_id);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

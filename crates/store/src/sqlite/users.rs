@@ -224,6 +224,10 @@ impl UserStore for SqliteStore {
                     "SELECT 1 FROM ssh_public_keys WHERE user_id = ?1",
                     "Cannot delete entity, must delete SSH public keys first.",
                 ),
+                (
+                    "SELECT 1 FROM service_credentials WHERE user_id = ?1",
+                    "Cannot delete entity, must delete service specific credentials first.",
+                ),
             ];
             for (sql, message) in conflicts {
                 if exists(ctx.conn, sql, id)? {
