@@ -14,7 +14,9 @@
 //! before the resource part, a segment-final `*` that may swallow later segments when
 //! the pattern has fewer than six): the exploration only proposes strings, and the
 //! engine itself computes what every proposed string matches.
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::fxhash::{FxHashMap, FxHashSet};
 
 /// Whether a `*` may consume a colon that separates two ARN parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,14 +373,26 @@ pub(crate) fn explore_classes(
     max_states: usize,
     per_class: usize,
 ) -> Classes {
+    // The same pattern twice tells nothing more apart.
+    let mut unique: Vec<&Glob> = Vec::with_capacity(globs.len());
+    for g in globs {
+        if !unique.iter().any(|u| {
+            u.toks == g.toks
+                && u.case_insensitive == g.case_insensitive
+                && u.needs_arn == g.needs_arn
+        }) {
+            unique.push(g);
+        }
+    }
+    let globs = unique;
     let mut bases = Vec::with_capacity(globs.len());
     let mut total = 0usize;
-    for g in globs {
+    for g in &globs {
         bases.push(total);
         total += g.positions();
     }
     let words = total.div_ceil(64).max(1);
-    let alphabet = alphabet(globs, domain);
+    let alphabet = alphabet(&globs, domain);
 
     let mut start = vec![0u64; words];
     for (g, base) in globs.iter().zip(&bases) {
@@ -396,8 +410,8 @@ pub(crate) fn explore_classes(
         sig
     };
 
-    let mut seen: HashSet<(DomainState, Vec<u64>)> = HashSet::new();
-    let mut found: HashMap<Vec<u64>, Vec<String>> = HashMap::new();
+    let mut seen: FxHashSet<(DomainState, Vec<u64>)> = FxHashSet::default();
+    let mut found: FxHashMap<Vec<u64>, Vec<String>> = FxHashMap::default();
     let mut order: Vec<Vec<u64>> = Vec::new();
     let mut queue: VecDeque<(DomainState, Vec<u64>, String)> = VecDeque::new();
     seen.insert((start_domain, start.clone()));
@@ -454,7 +468,7 @@ pub(crate) fn explore_classes(
 
 /// Every character a pattern names (both cases where case is ignored), the colon, the
 /// letters of `arn`, and one character no pattern names.
-fn alphabet(globs: &[Glob], domain: Domain) -> Vec<char> {
+fn alphabet(globs: &[&Glob], domain: Domain) -> Vec<char> {
     // When every pattern ignores case, the cases of a letter are indistinguishable and
     // one (lower) case stands for both.
     let all_fold = globs.iter().all(|g| g.case_insensitive);

@@ -92,6 +92,7 @@
 
 mod bits;
 mod checks;
+mod fxhash;
 mod glob;
 mod model;
 mod principals;

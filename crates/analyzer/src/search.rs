@@ -8,7 +8,7 @@
 //! request are found by folding the dimensions one after the other, keeping one path
 //! (the atom chosen in each dimension) per distinct set. Columns only ever disappear
 //! along the fold, so a set that already lacks what the goal needs is dropped early.
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use crate::bits::Bits;
 
@@ -27,14 +27,14 @@ pub(crate) fn reach(dims: &[Vec<Bits>], keep: &dyn Fn(&Bits) -> bool, limit: usi
     for atoms in dims {
         // Atoms with the same column set are interchangeable: keep the first.
         let mut distinct: Vec<(u32, Bits)> = Vec::new();
-        let mut seen_atoms: HashMap<Bits, ()> = HashMap::new();
+        let mut seen_atoms: FxHashMap<Bits, ()> = FxHashMap::default();
         for (i, b) in atoms.iter().enumerate() {
             if seen_atoms.insert(*b, ()).is_none() {
                 distinct.push((u32::try_from(i).unwrap_or(u32::MAX), *b));
             }
         }
         let mut next: Vec<(Bits, Vec<u32>)> = Vec::new();
-        let mut index: HashMap<Bits, usize> = HashMap::new();
+        let mut index: FxHashMap<Bits, usize> = FxHashMap::default();
         'outer: for (set, path) in &current {
             for (i, b) in &distinct {
                 let joined = set.and(b);
