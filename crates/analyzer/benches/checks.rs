@@ -3,49 +3,15 @@
 //! `cargo bench -p iamd-analyzer --bench checks`
 use analyzer::{
     check_access_not_granted, check_no_new_access, check_no_public_access, Access,
-    AccessCheckPolicyType,
+    AccessCheckPolicyType, CheckResult,
 };
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-/// A ten-statement identity policy of the usual kinds: service wildcards, ARNs with
-/// wildcards, a `NotAction`, a `Deny`, and string, IP, date, bool and tag conditions.
-fn ten_statements(extra_action: &str, bucket: &str) -> String {
-    format!(
-        r#"{{
-  "Version": "2012-10-17",
-  "Statement": [
-    {{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"],
-      "Resource": ["arn:aws:s3:::{bucket}", "arn:aws:s3:::{bucket}/*"]}},
-    {{"Sid": "Write", "Effect": "Allow", "Action": ["s3:PutObject", "{extra_action}"],
-      "Resource": "arn:aws:s3:::{bucket}/uploads/*",
-      "Condition": {{"StringEquals": {{"s3:x-amz-server-side-encryption": "aws:kms"}}}}}},
-    {{"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-      "Resource": "arn:aws:logs:*:111122223333:log-group:/app/*:*"}},
-    {{"Sid": "Queue", "Effect": "Allow", "Action": "sqs:*",
-      "Resource": "arn:aws:sqs:us-east-1:111122223333:app-*"}},
-    {{"Sid": "Ec2Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}},
-    {{"Sid": "Ec2Tagged", "Effect": "Allow", "Action": ["ec2:StartInstances", "ec2:StopInstances"],
-      "Resource": "arn:aws:ec2:*:111122223333:instance/*",
-      "Condition": {{"StringEquals": {{"aws:ResourceTag/team": "${{aws:PrincipalTag/team}}"}}}}}},
-    {{"Sid": "Office", "Effect": "Allow", "Action": "dynamodb:Query",
-      "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/orders",
-      "Condition": {{"IpAddress": {{"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}}}}}},
-    {{"Sid": "Window", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-      "Condition": {{"DateLessThan": {{"aws:CurrentTime": "2030-01-01T00:00:00Z"}},
-                    "Bool": {{"aws:SecureTransport": "true"}}}}}},
-    {{"Sid": "NoIam", "Effect": "Deny", "NotAction": ["s3:*", "logs:*", "sqs:*", "ec2:*", "dynamodb:*", "kms:*"],
-      "Resource": "*"}},
-    {{"Sid": "NoDelete", "Effect": "Deny", "Action": ["s3:DeleteBucket", "sqs:DeleteQueue"], "Resource": "*",
-      "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}}
-  ]
-}}"#
-    )
-}
+mod workload;
 
 fn benches(c: &mut Criterion) {
-    let existing = ten_statements("s3:PutObjectTagging", "app-data");
+    let (wider, existing) = workload::fail_pair();
     let same = existing.clone();
-    let wider = ten_statements("s3:PutObjectAcl", "app-*");
     let tagless = existing.replace(
         r#""Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}"#,
         r#""Condition": {"StringEquals": {"aws:ResourceTag/team": "dev"}}"#,
@@ -62,6 +28,11 @@ fn benches(c: &mut Criterion) {
         )
         .replace("log-group:/app/*:*", "log-group:/app/web/*:*");
     assert_ne!(narrower, tagless);
+    // The cases answer what their names say.
+    let result = |new: &str, old: &str| check_no_new_access(new, old, identity).map(|o| o.result);
+    assert_eq!(result(&wider, &existing), Ok(CheckResult::Fail));
+    assert_eq!(result(&narrower, &tagless), Ok(CheckResult::Pass));
+    assert_eq!(result(&same, &existing), Ok(CheckResult::Pass));
     c.bench_function(
         "check_no_new_access/10x10 statements, PASS (full search)",
         |b| b.iter(|| check_no_new_access(black_box(&narrower), black_box(&tagless), identity)),

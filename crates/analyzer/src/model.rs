@@ -24,7 +24,7 @@ use crate::values::{self, Family};
 use crate::CheckError;
 
 /// Product states the string exploration may visit per dimension.
-const MAX_STATES: usize = 200_000;
+const MAX_STATES: usize = 50_000;
 /// Combinations of values tried for keys compared with one another, at most.
 const MAX_JOINT_ATOMS: usize = 20_000;
 /// Kinds of value sets a multi-valued key is tried with, at most.

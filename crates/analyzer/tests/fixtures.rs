@@ -154,6 +154,8 @@ fn principal_kind(arn: &str) -> PrincipalKind {
         PrincipalKind::Root
     } else if arn.contains(":assumed-role/") {
         PrincipalKind::AssumedRole
+    } else if arn.contains(":oidc-provider/") || arn.contains(":saml-provider/") {
+        PrincipalKind::Federated
     } else if arn.contains(":federated-user/") {
         PrincipalKind::FederatedUser
     } else if arn.starts_with("arn:") {
