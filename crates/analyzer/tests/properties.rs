@@ -328,3 +328,250 @@ proptest! {
         }
     }
 }
+
+// CheckAccessNotGranted against enumeration: the listed actions and resources are drawn
+// from the same small alphabets as the policies' patterns.
+const LISTED_ACTIONS: [&str; 5] = ["s3:a", "s3:ab", "s3:b*", "s3:x", "ec2:x"];
+const LISTED_RESOURCES: [&str; 4] = [
+    "arn:aws:s3:::x",
+    "arn:aws:s3:::y*",
+    "arn:aws:s3:::xy",
+    "arn:aws:sqs:us-east-1:1:q",
+];
+
+fn universe() -> (Vec<String>, Vec<String>, Vec<Option<ContextValue>>) {
+    let mut actions: Vec<String> = words(&['a', 'b', 'x'], 3)
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("s3:{w}"))
+        .collect();
+    actions.push("ec2:x".into());
+    let mut resources: Vec<String> = words(&['x', 'y', 'z'], 3)
+        .into_iter()
+        .map(|w| format!("arn:aws:s3:::{w}"))
+        .collect();
+    resources.push("*".into());
+    resources.push("arn:aws:sqs:us-east-1:1:q".into());
+    let mut values: Vec<Option<ContextValue>> = vec![None];
+    let singles = words(&['a', 'b', '*', 'x'], 2);
+    values.extend(
+        singles
+            .iter()
+            .map(|v| Some(ContextValue::single(v.clone()))),
+    );
+    let letters = words(&['a', 'b', '*'], 2);
+    for (i, a) in letters.iter().enumerate() {
+        for b in letters.iter().skip(i + 1) {
+            values.push(Some(ContextValue::multi([a.clone(), b.clone()])));
+        }
+    }
+    (actions, resources, values)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn access_not_granted_agrees_with_enumeration(
+        policy_text in policy(),
+        listed_actions in prop::sample::subsequence(LISTED_ACTIONS.to_vec(), 0..3),
+        listed_resources in prop::sample::subsequence(LISTED_RESOURCES.to_vec(), 0..3),
+    ) {
+        prop_assume!(!listed_actions.is_empty() || !listed_resources.is_empty());
+        let access = analyzer::Access {
+            actions: listed_actions.iter().map(|s| s.to_string()).collect(),
+            resources: listed_resources.iter().map(|s| s.to_string()).collect(),
+        };
+        let outcome = analyzer::check_access_not_granted(
+            &policy_text,
+            std::slice::from_ref(&access),
+            AccessCheckPolicyType::IdentityPolicy,
+        ).unwrap();
+        let compiled = set(&policy_text);
+        let multi = policy_text.contains("ForAnyValue") || policy_text.contains("ForAllValues");
+        let (actions, resources, values) = universe();
+        let covered = |a: &str, r: &str| {
+            (listed_actions.is_empty()
+                || listed_actions.iter().any(|p| policy::wildcard::Pattern::new(p, true).matches(a)))
+                && (listed_resources.is_empty()
+                    || listed_resources.iter().any(|p| policy::arn::ArnPattern::new(p).matches(r)))
+        };
+        let mut granted = false;
+        'search: for a in &actions {
+            for r in &resources {
+                if !covered(a, r) {
+                    continue;
+                }
+                for v in &values {
+                    if !multi && v.as_ref().is_some_and(|v| v.values.len() > 1) {
+                        continue;
+                    }
+                    if evaluate(&request(a, r, v.as_ref()), &compiled).is_allowed() {
+                        granted = true;
+                        break 'search;
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(outcome.result == CheckResult::Fail, granted, "analyzer {:?}", outcome);
+        if let Some(w) = &outcome.witness {
+            prop_assert!(covered(&w.action, &w.resource), "{:?}", w);
+            prop_assert!(evaluate(&witness_request(w), &compiled).is_allowed(), "{:?}", w);
+        }
+    }
+}
+
+// Resource-based policies: callers named in every way the `Principal` element allows.
+fn principal_value() -> impl Strategy<Value = Value> {
+    prop::sample::select(vec![
+        json!("*"),
+        json!({"AWS": "*"}),
+        json!({"AWS": "111122223333"}),
+        json!({"AWS": "arn:aws:iam::111122223333:root"}),
+        json!({"AWS": "arn:aws:iam::111122223333:user/u"}),
+        json!({"AWS": "arn:aws:iam::444455556666:role/r"}),
+        json!({"AWS": "arn:aws:sts::444455556666:assumed-role/r/s"}),
+        json!({"AWS": ["arn:aws:iam::444455556666:role/r", "444455556666"]}),
+        json!({"Service": "s3.amazonaws.com"}),
+    ])
+}
+
+fn resource_statement() -> impl Strategy<Value = Value> {
+    (
+        prop::bool::weighted(0.75),
+        prop::bool::weighted(0.15),
+        principal_value(),
+        prop::sample::subsequence(vec!["s3:a", "s3:b", "s3:*"], 1..3),
+    )
+        .prop_map(|(allow, not_principal, principal, actions)| {
+            json!({
+                "Effect": if allow { "Allow" } else { "Deny" },
+                (if not_principal && principal != json!("*") { "NotPrincipal" } else { "Principal" }): principal,
+                "Action": actions,
+                "Resource": "*",
+            })
+        })
+}
+
+fn resource_policy() -> impl Strategy<Value = String> {
+    prop::collection::vec(resource_statement(), 1..4)
+        .prop_map(|stmts| json!({"Version": "2012-10-17", "Statement": stmts}).to_string())
+}
+
+/// Every caller of the small universe: anonymous, two services, and in three accounts
+/// the root, two users and sessions of two roles.
+fn callers() -> Vec<Principal> {
+    let mut out = vec![Principal {
+        kind: PrincipalKind::Anonymous,
+        arn: String::new(),
+        account: String::new(),
+        role_arn: None,
+        service_linked_role: false,
+        in_management_account: false,
+    }];
+    for service in ["s3.amazonaws.com", "sns.amazonaws.com"] {
+        out.push(Principal {
+            kind: PrincipalKind::Service,
+            arn: service.into(),
+            account: String::new(),
+            role_arn: None,
+            service_linked_role: false,
+            in_management_account: false,
+        });
+    }
+    for account in ["111122223333", "444455556666", "777788889999"] {
+        let mut add = |kind, arn: String, role_arn: Option<String>| {
+            out.push(Principal {
+                kind,
+                arn,
+                account: account.into(),
+                role_arn,
+                service_linked_role: false,
+                in_management_account: false,
+            })
+        };
+        add(
+            PrincipalKind::Root,
+            format!("arn:aws:iam::{account}:root"),
+            None,
+        );
+        for user in ["u", "v"] {
+            add(
+                PrincipalKind::User,
+                format!("arn:aws:iam::{account}:user/{user}"),
+                None,
+            );
+        }
+        for (role, session) in [("r", "s"), ("r", "t"), ("q", "s")] {
+            add(
+                PrincipalKind::AssumedRole,
+                format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
+                Some(format!("arn:aws:iam::{account}:role/{role}")),
+            );
+        }
+    }
+    out
+}
+
+fn resource_set(text: &str) -> PolicySet {
+    PolicySet {
+        identity: vec![CompiledPolicy::from_text(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            "caller",
+            "none",
+        )
+        .unwrap()],
+        resource: Some(CompiledPolicy::from_text(text, "p", "none").unwrap()),
+        ..PolicySet::default()
+    }
+}
+
+fn resource_request(principal: &Principal, action: &str) -> Request {
+    Request {
+        principal: principal.clone(),
+        action: action.into(),
+        resource: Resource {
+            arn: "arn:aws:s3:::bucket".into(),
+            account: Some("000000000001".into()),
+        },
+        context: Context::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn resource_policies_agree_with_enumeration(new in resource_policy(), existing in resource_policy()) {
+        let outcome = check_no_new_access(&new, &existing, AccessCheckPolicyType::ResourcePolicy).unwrap();
+        let (n, e) = (resource_set(&new), resource_set(&existing));
+        let mut brute = None;
+        'search: for p in callers() {
+            for a in ["s3:a", "s3:b", "s3:x"] {
+                let req = resource_request(&p, a);
+                if evaluate(&req, &n).is_allowed() && !evaluate(&req, &e).is_allowed() {
+                    brute = Some(req);
+                    break 'search;
+                }
+            }
+        }
+        prop_assert_eq!(outcome.result == CheckResult::Fail, brute.is_some(), "analyzer {:?}, enumeration {:?}", outcome, brute);
+    }
+
+    #[test]
+    fn public_access_agrees_with_enumeration(policy_text in resource_policy()) {
+        let outcome = analyzer::check_no_public_access(&policy_text, "AWS::S3::Bucket").unwrap();
+        let set = resource_set(&policy_text);
+        // The public: anonymous callers and every identity of an account no policy names.
+        let public = callers().into_iter().filter(|p| {
+            p.kind == PrincipalKind::Anonymous || p.account == "777788889999"
+        });
+        let mut brute = false;
+        for p in public {
+            for a in ["s3:a", "s3:b", "s3:x"] {
+                brute |= evaluate(&resource_request(&p, a), &set).is_allowed();
+            }
+        }
+        prop_assert_eq!(outcome.result == CheckResult::Fail, brute, "analyzer {:?}", outcome);
+    }
+}
