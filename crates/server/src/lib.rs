@@ -17,6 +17,7 @@ pub mod audit_trail;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;
+pub mod certificates;
 pub mod cloudtrail;
 pub mod config;
 pub mod context;

@@ -16,6 +16,7 @@ use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
 use crate::service_credentials::*;
+use crate::signing_certificates::*;
 use crate::ssh_keys::*;
 use crate::time::Timestamp;
 
@@ -923,6 +924,42 @@ pub trait ServiceCredentialStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// X.509 signing certificates. `user_name: None` means the account root. A missing user
+/// or certificate is `NoSuchEntity`.
+#[async_trait]
+pub trait SigningCertificateStore: Send + Sync {
+    /// `DuplicateCertificate` when a user of the account (or its root) has a
+    /// certificate with this fingerprint; `LimitExceeded` beyond
+    /// [`MAX_SIGNING_CERTIFICATES_PER_USER`].
+    async fn upload_signing_certificate(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        body: &str,
+        fingerprint: &str,
+    ) -> StoreResult<SigningCertificate>;
+    /// By certificate id.
+    async fn list_signing_certificates(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<SigningCertificate>>;
+    async fn update_signing_certificate(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        certificate_id: &str,
+        status: &str,
+    ) -> StoreResult<()>;
+    async fn delete_signing_certificate(
+        &self,
+        account_id: &str,
+        user_name: Option<&str>,
+        certificate_id: &str,
+    ) -> StoreResult<()>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -947,6 +984,7 @@ pub trait Store:
     + DelegationStore
     + SshKeyStore
     + ServiceCredentialStore
+    + SigningCertificateStore
     + Send
     + Sync
     + 'static

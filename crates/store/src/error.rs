@@ -17,6 +17,8 @@ pub enum ErrorKind {
     InvalidInput,
     /// `DuplicateSSHPublicKey` (400): the user already has this SSH public key.
     DuplicateSshPublicKey,
+    /// `DuplicateCertificate` (409): the certificate is already an owner's in the account.
+    DuplicateCertificate,
     /// `ConcurrentModification` (409): the entity changed since it was read.
     ConcurrentModification,
     /// `ServiceFailure` (500): the backend failed (I/O, corruption, a bug).
@@ -33,6 +35,7 @@ impl ErrorKind {
             ErrorKind::LimitExceeded => "LimitExceeded",
             ErrorKind::InvalidInput => "InvalidInput",
             ErrorKind::DuplicateSshPublicKey => "DuplicateSSHPublicKey",
+            ErrorKind::DuplicateCertificate => "DuplicateCertificate",
             ErrorKind::ConcurrentModification => "ConcurrentModification",
             ErrorKind::ServiceFailure => "ServiceFailure",
         }

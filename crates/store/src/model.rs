@@ -376,6 +376,7 @@ pub struct AccountUsage {
     pub instance_profiles: u64,
     pub policy_versions_in_use: u64,
     pub access_keys_present_for_root: bool,
+    pub signing_certificates_present_for_root: bool,
     pub server_certificates: u64,
     pub mfa_devices: u64,
     pub mfa_devices_in_use: u64,

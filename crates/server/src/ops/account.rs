@@ -110,14 +110,17 @@ async fn get_account_summary(call: &Call, _target: &Target) -> ApiResult<String>
         ("AccessKeysPerUserQuota", MAX_ACCESS_KEYS_PER_USER as u64),
         ("MFADevices", usage.mfa_devices),
         ("MFADevicesInUse", usage.mfa_devices_in_use),
-        // The root user has no MFA device, signing certificate or password here.
+        // The root user has no MFA device or password here.
         ("AccountMFAEnabled", 0),
         (
             "AccountAccessKeysPresent",
             flag(usage.access_keys_present_for_root),
         ),
         ("AccountPasswordPresent", 0),
-        ("AccountSigningCertificatesPresent", 0),
+        (
+            "AccountSigningCertificatesPresent",
+            flag(usage.signing_certificates_present_for_root),
+        ),
         (
             "AttachedPoliciesPerGroupQuota",
             MAX_ATTACHED_POLICIES as u64,

@@ -40,6 +40,7 @@ pub mod saml_providers;
 pub mod service_credentials;
 pub mod service_last_accessed;
 pub mod service_linked_roles;
+pub mod signing_certificates;
 pub mod simulate;
 pub mod ssh_public_keys;
 pub mod sts_assume_role;
@@ -89,6 +90,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     delegation_requests::operations,
     ssh_public_keys::operations,
     service_credentials::operations,
+    signing_certificates::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -195,6 +195,9 @@ impl AccountStore for SqliteStore {
                 mfa_devices_in_use: count(
                     "SELECT COUNT(*) FROM mfa_devices WHERE account_id = ?1 AND user_id IS NOT NULL",
                 )?,
+                signing_certificates_present_for_root: count(
+                    "SELECT COUNT(*) FROM signing_certificates WHERE account_id = ?1 AND user_id IS NULL",
+                )? > 0,
                 // AWS counts identity providers of both kinds under one key.
                 providers: count(
                     "SELECT (SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?1)

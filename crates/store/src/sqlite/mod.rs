@@ -31,6 +31,7 @@ mod schema;
 mod service_credentials;
 mod service_usage;
 mod session_keys;
+mod signing_certificates;
 mod ssh_keys;
 mod tags;
 mod trust_principals;

@@ -443,6 +443,21 @@ CREATE TABLE service_credentials (
 CREATE INDEX service_credentials_by_user ON service_credentials (user_id, service);
 CREATE INDEX service_credentials_by_account ON service_credentials (account_id, credential_id);
 "#,
+    r#"
+-- X.509 signing certificates of users (user_id NULL: the account root). fingerprint is
+-- the SHA-256 of the DER: a certificate belongs to one owner in an account.
+CREATE TABLE signing_certificates (
+    certificate_id TEXT PRIMARY KEY,
+    account_id     TEXT NOT NULL,
+    user_id        TEXT,
+    body           TEXT NOT NULL,
+    fingerprint    TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    uploaded_ms    INTEGER NOT NULL,
+    UNIQUE (account_id, fingerprint)
+);
+CREATE INDEX signing_certificates_by_owner ON signing_certificates (account_id, user_id, certificate_id);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.

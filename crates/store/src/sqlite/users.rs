@@ -228,6 +228,10 @@ impl UserStore for SqliteStore {
                     "SELECT 1 FROM service_credentials WHERE user_id = ?1",
                     "Cannot delete entity, must delete service specific credentials first.",
                 ),
+                (
+                    "SELECT 1 FROM signing_certificates WHERE user_id = ?1",
+                    "Cannot delete entity, must delete signing certificates first.",
+                ),
             ];
             for (sql, message) in conflicts {
                 if exists(ctx.conn, sql, id)? {

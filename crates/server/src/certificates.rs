@@ -1,0 +1,155 @@
+//! X.509 certificates as IAM takes them (`UploadSigningCertificate`,
+//! `UploadServerCertificate`): one PEM `CERTIFICATE` block, parsed and checked for its
+//! validity period. What the operations need is kept: the DER (its SHA-256 tells
+//! duplicates apart), the body as PEM, the expiry and the subject public key.
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use store::Timestamp;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// Why a certificate was refused (`MalformedCertificate`, AWS's wording).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateError(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub der: Vec<u8>,
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+    /// The subjectPublicKey bits (PKCS #1 `RSAPublicKey` for RSA, the point for EC).
+    pub public_key: Vec<u8>,
+}
+
+impl Certificate {
+    /// The single certificate in `pem`.
+    pub fn parse(pem: &str) -> Result<Self, CertificateError> {
+        let blocks = pem_blocks(pem, "CERTIFICATE")?;
+        match blocks.as_slice() {
+            [der] => Self::from_der(der.clone()),
+            [] => Err(CertificateError(
+                "Unable to parse certificate. Please ensure the certificate is in PEM format."
+                    .into(),
+            )),
+            _ => Err(CertificateError("Expected exactly one certificate.".into())),
+        }
+    }
+
+    /// Every certificate of a chain, in order.
+    pub fn parse_chain(pem: &str) -> Result<Vec<Self>, CertificateError> {
+        let blocks = pem_blocks(pem, "CERTIFICATE")?;
+        if blocks.is_empty() {
+            return Err(CertificateError(
+                "Unable to parse certificate chain.".into(),
+            ));
+        }
+        blocks.into_iter().map(Self::from_der).collect()
+    }
+
+    fn from_der(der: Vec<u8>) -> Result<Self, CertificateError> {
+        let (rest, cert) = X509Certificate::from_der(&der)
+            .map_err(|_| CertificateError("Unable to parse certificate.".into()))?;
+        if !rest.is_empty() {
+            return Err(CertificateError(
+                "Unable to parse certificate: trailing data.".into(),
+            ));
+        }
+        let validity = cert.validity();
+        let not_before = Timestamp(validity.not_before.timestamp().saturating_mul(1000));
+        let not_after = Timestamp(validity.not_after.timestamp().saturating_mul(1000));
+        let public_key = cert.public_key().subject_public_key.data.to_vec();
+        Ok(Certificate {
+            der,
+            not_before,
+            not_after,
+            public_key,
+        })
+    }
+
+    /// `MalformedCertificate` unless `now` is within the validity period.
+    pub fn check_valid_at(&self, now: Timestamp) -> Result<(), CertificateError> {
+        if now.millis() > self.not_after.millis() {
+            return Err(CertificateError("Certificate is expired.".into()));
+        }
+        if now.millis() < self.not_before.millis() {
+            return Err(CertificateError("Certificate is not yet valid.".into()));
+        }
+        Ok(())
+    }
+
+    /// SHA-256 of the DER, hex: the same certificate has the same one however it was
+    /// wrapped in PEM.
+    pub fn fingerprint(&self) -> String {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &self.der);
+        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The certificate as PEM, 64 characters a line.
+    pub fn pem(&self) -> String {
+        pem("CERTIFICATE", &self.der)
+    }
+}
+
+/// A PEM block with `label`.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    let encoded = B64.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in encoded.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// The DER of every block labelled `label`; anything but whitespace outside them is
+/// an error.
+pub fn pem_blocks(text: &str, label: &str) -> Result<Vec<Vec<u8>>, CertificateError> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let malformed = || {
+        CertificateError(
+            "Unable to parse certificate. Please ensure the certificate is in PEM format.".into(),
+        )
+    };
+    let mut out = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let after = rest.strip_prefix(&begin).ok_or_else(malformed)?;
+        let (inner, tail) = after.split_once(&end).ok_or_else(malformed)?;
+        let compact: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+        out.push(B64.decode(compact).map_err(|_| malformed())?);
+        rest = tail.trim_start();
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        for text in [
+            "",
+            "hello",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\nAAAA",
+        ] {
+            assert!(Certificate::parse(text).is_err(), "{text}");
+        }
+        assert!(Certificate::parse_chain("").is_err());
+    }
+
+    #[test]
+    fn pem_wraps_at_64() {
+        let text = pem("CERTIFICATE", &[7u8; 100]);
+        assert!(text
+            .lines()
+            .all(|l| l.len() <= 64 || l.starts_with("-----")));
+        assert_eq!(
+            pem_blocks(&text, "CERTIFICATE").unwrap(),
+            vec![vec![7u8; 100]]
+        );
+    }
+}
