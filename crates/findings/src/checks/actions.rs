@@ -48,7 +48,10 @@ fn check_item(item: &Item, report: &mut Report) {
         return;
     }
     let Some(known) = awsdata::service(service) else {
-        let guess = closest(service, awsdata::services().map(|s| s.prefix));
+        let guess = report
+            .take_suggestion()
+            .then(|| closest(service, awsdata::services().map(|s| s.prefix)))
+            .flatten();
         let mut details = format!("The service {service} specified in the action does not exist.");
         if let Some(guess) = guess {
             details.push_str(&format!(" Did you mean {guess}?"));
@@ -69,7 +72,10 @@ fn check_item(item: &Item, report: &mut Report) {
         return;
     }
     if known.action(name).is_none() {
-        let guess = closest(name, known.actions.iter().map(|a| a.name))
+        let guess = report
+            .take_suggestion()
+            .then(|| closest(name, known.actions.iter().map(|a| a.name)))
+            .flatten()
             .map(|a| format!("{}:{a}", known.prefix));
         invalid_action(item, guess.as_deref(), report);
     }
