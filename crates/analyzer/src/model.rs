@@ -24,7 +24,7 @@ use crate::values::{self, Family};
 use crate::CheckError;
 
 /// Product states the string exploration may visit per dimension.
-const MAX_STATES: usize = 50_000;
+const MAX_STATES: usize = 20_000;
 /// Combinations of values tried for keys compared with one another, at most.
 const MAX_JOINT_ATOMS: usize = 20_000;
 /// Kinds of value sets a multi-valued key is tried with, at most.
@@ -144,6 +144,9 @@ pub(crate) struct Problem<'a> {
     callers: Vec<Caller>,
     /// Why the partition may miss classes, when it may.
     pub(crate) inexact: Vec<String>,
+    /// The columns of each source's `Allow` and `Deny` statements.
+    allow_masks: Vec<Bits>,
+    deny_masks: Vec<Bits>,
 }
 
 /// The dimensions of a problem: atoms and their column sets.
@@ -180,7 +183,7 @@ impl<'a> Problem<'a> {
         let resource_account =
             principals::fresh_account(&named, &[IDENTITY_ACCOUNT, public_account.as_str()]);
         let callers = principals::candidate_callers(&asts, &public_account);
-        Ok(Problem {
+        let mut problem = Problem {
             sources,
             extras,
             offsets,
@@ -188,7 +191,16 @@ impl<'a> Problem<'a> {
             resource_account,
             callers,
             inexact: Vec::new(),
-        })
+            allow_masks: Vec::new(),
+            deny_masks: Vec::new(),
+        };
+        problem.allow_masks = (0..sources.len())
+            .map(|i| problem.statement_mask(i, Effect::Allow))
+            .collect();
+        problem.deny_masks = (0..sources.len())
+            .map(|i| problem.statement_mask(i, Effect::Deny))
+            .collect();
+        Ok(problem)
     }
 
     fn resource_based(&self) -> bool {
@@ -206,6 +218,14 @@ impl<'a> Problem<'a> {
 
     /// The columns of a source's statements with `effect`.
     pub(crate) fn mask(&self, source: usize, effect: Effect) -> Bits {
+        let masks = match effect {
+            Effect::Allow => &self.allow_masks,
+            Effect::Deny => &self.deny_masks,
+        };
+        masks.get(source).copied().unwrap_or_default()
+    }
+
+    fn statement_mask(&self, source: usize, effect: Effect) -> Bits {
         let mut bits = Bits::default();
         if let Some(s) = self.sources.get(source) {
             for (i, stmt) in s.statements().iter().enumerate() {

@@ -12,6 +12,9 @@ use crate::fxhash::FxHashMap;
 
 use crate::bits::Bits;
 
+/// Intersections the fold may compute before it gives up (and the check fails safe).
+const MAX_WORK: usize = 20_000_000;
+
 /// Every reachable column set with one choice of atom per dimension that reaches it.
 pub(crate) struct Reached {
     pub(crate) sets: Vec<(Bits, Vec<u32>)>,
@@ -24,6 +27,8 @@ pub(crate) struct Reached {
 pub(crate) fn reach(dims: &[Vec<Bits>], keep: &dyn Fn(&Bits) -> bool, limit: usize) -> Reached {
     let mut current: Vec<(Bits, Vec<u32>)> = vec![(Bits::all(), Vec::new())];
     let mut complete = true;
+    // Intersections computed in all, at most: a bound on the time a check can take.
+    let mut work: usize = 0;
     for atoms in dims {
         // Atoms with the same column set are interchangeable: keep the first.
         let mut distinct: Vec<(u32, Bits)> = Vec::new();
@@ -37,6 +42,11 @@ pub(crate) fn reach(dims: &[Vec<Bits>], keep: &dyn Fn(&Bits) -> bool, limit: usi
         let mut index: FxHashMap<Bits, usize> = FxHashMap::default();
         'outer: for (set, path) in &current {
             for (i, b) in &distinct {
+                work += 1;
+                if work > MAX_WORK {
+                    complete = false;
+                    break 'outer;
+                }
                 let joined = set.and(b);
                 if !keep(&joined) || index.contains_key(&joined) {
                     continue;
