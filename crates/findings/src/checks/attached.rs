@@ -65,6 +65,9 @@ pub(super) fn check(statement: &Statement, cx: &Context, report: &mut Report) {
     let Some(rules) = attached(resource_type) else {
         return;
     };
+    if resource_type != ASSUME_ROLE_POLICY_DOCUMENT {
+        irrelevant_keys(statement, resource_type, report);
+    }
     if let Some(action) = statement.action.as_ref().filter(|a| !a.negated) {
         for item in action
             .items
@@ -125,4 +128,28 @@ fn arn_fits(item: &Item, rules: &Attached) -> bool {
         return true;
     };
     service.contains(['*', '?']) || (rules.arn_fits)(service, region, account, resource)
+}
+
+/// Keys that describe the resource a request is for: in a resource's own policy they
+/// only ever describe that resource, so they decide nothing there.
+const RESOURCE_KEYS: [&str; 3] = [
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+    "aws:ResourceOrgPaths",
+];
+
+fn irrelevant_keys(statement: &Statement, resource_type: &str, report: &mut Report) {
+    for entry in statement.condition_entries() {
+        if RESOURCE_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(entry.key))
+        {
+            report.at(
+                c::IRRELEVANT_CONDITION_KEY_IN_POLICY,
+                format!("The condition key {} is not relevant for the {resource_type} policy.  Use this key in an identity-based policy to govern access to this resource.", entry.key),
+                entry.path.clone(),
+                entry.span,
+            );
+        }
+    }
 }

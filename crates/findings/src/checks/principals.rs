@@ -117,6 +117,35 @@ fn service_principals(statement: &Statement, report: &mut Report) {
             locations,
         );
     }
+    // Keys about the caller's organization and tags: a service principal has neither,
+    // so a statement naming only services never matches a condition on them.
+    if statement.principals("AWS").is_empty() && statement.principals("CanonicalUser").is_empty() {
+        let unsupported: Vec<_> = statement
+            .condition_entries()
+            .into_iter()
+            .filter(|e| {
+                let key = e.key.to_ascii_lowercase();
+                key == "aws:principalorgid"
+                    || key == "aws:principalorgpaths"
+                    || key.starts_with("aws:principaltag/")
+            })
+            .collect();
+        if !unsupported.is_empty() {
+            let names: Vec<&str> = unsupported.iter().map(|e| e.key).collect();
+            let locations = unsupported
+                .iter()
+                .map(|e| report.location(e.path.clone(), e.span))
+                .collect();
+            report.add(
+                c::UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
+                format!(
+                    "The following condition keys are not supported when used with the service principal: {}.",
+                    names.join(", ")
+                ),
+                locations,
+            );
+        }
+    }
     let prefix = first.text.split('.').next().unwrap_or(first.text);
     for entry in statement.condition_entries() {
         if entry.key.eq_ignore_ascii_case("aws:Referer") {
