@@ -89,6 +89,52 @@ impl Certificate {
     }
 }
 
+/// Why a private key does not go with a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyIssue {
+    /// Not an unencrypted PEM private key iamd can read (`MalformedCertificate`).
+    Unreadable,
+    /// A key, but not the certificate's (`KeyPairMismatch`).
+    Mismatch,
+}
+
+/// Checks that `private_key_pem` (PKCS #8 RSA or ECDSA P-256/P-384, or PKCS #1 RSA) is
+/// the private half of `certificate`'s public key.
+pub fn check_private_key(private_key_pem: &str, certificate: &Certificate) -> Result<(), KeyIssue> {
+    use ring::signature::{
+        EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING,
+        ECDSA_P384_SHA384_ASN1_SIGNING,
+    };
+    let public: Vec<u8> = if let Ok([der]) = pem_blocks(private_key_pem, "PRIVATE KEY").as_deref() {
+        if let Ok(pair) = RsaKeyPair::from_pkcs8(der) {
+            pair.public_key().as_ref().to_vec()
+        } else {
+            let rng = ring::rand::SystemRandom::new();
+            [
+                &ECDSA_P256_SHA256_ASN1_SIGNING,
+                &ECDSA_P384_SHA384_ASN1_SIGNING,
+            ]
+            .into_iter()
+            .find_map(|alg| EcdsaKeyPair::from_pkcs8(alg, der, &rng).ok())
+            .map(|pair| pair.public_key().as_ref().to_vec())
+            .ok_or(KeyIssue::Unreadable)?
+        }
+    } else if let Ok([der]) = pem_blocks(private_key_pem, "RSA PRIVATE KEY").as_deref() {
+        RsaKeyPair::from_der(der)
+            .map_err(|_| KeyIssue::Unreadable)?
+            .public_key()
+            .as_ref()
+            .to_vec()
+    } else {
+        return Err(KeyIssue::Unreadable);
+    };
+    if public == certificate.public_key {
+        Ok(())
+    } else {
+        Err(KeyIssue::Mismatch)
+    }
+}
+
 /// A PEM block with `label`.
 pub fn pem(label: &str, der: &[u8]) -> String {
     let encoded = B64.encode(der);

@@ -15,6 +15,7 @@ use crate::federation::*;
 use crate::model::*;
 use crate::page::{Page, PageRequest};
 use crate::secret::SecretString;
+use crate::server_certificates::*;
 use crate::service_credentials::*;
 use crate::signing_certificates::*;
 use crate::ssh_keys::*;
@@ -960,6 +961,59 @@ pub trait SigningCertificateStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Server certificates, by name (case-insensitively unique in an account). A missing
+/// one is `NoSuchEntity`.
+#[async_trait]
+pub trait ServerCertificateStore: Send + Sync {
+    /// `EntityAlreadyExists` for a name in use; `LimitExceeded` beyond
+    /// [`MAX_SERVER_CERTIFICATES`].
+    async fn upload_server_certificate(
+        &self,
+        account_id: &str,
+        certificate: NewServerCertificate,
+    ) -> StoreResult<ServerCertificate>;
+    /// With tags.
+    async fn get_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> StoreResult<ServerCertificate>;
+    /// Without tags, by name, under `path_prefix`.
+    async fn list_server_certificates(
+        &self,
+        account_id: &str,
+        path_prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<ServerCertificate>>;
+    /// Renames and/or moves; `EntityAlreadyExists` when the new name is taken.
+    async fn update_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+        new_name: Option<&str>,
+        new_path: Option<&str>,
+    ) -> StoreResult<()>;
+    async fn delete_server_certificate(&self, account_id: &str, name: &str) -> StoreResult<()>;
+    async fn tag_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+        tags: Vec<Tag>,
+    ) -> StoreResult<()>;
+    async fn untag_server_certificate(
+        &self,
+        account_id: &str,
+        name: &str,
+        keys: Vec<String>,
+    ) -> StoreResult<()>;
+    async fn list_server_certificate_tags(
+        &self,
+        account_id: &str,
+        name: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tag>>;
+}
+
 /// The whole store.
 pub trait Store:
     AccountStore
@@ -985,6 +1039,7 @@ pub trait Store:
     + SshKeyStore
     + ServiceCredentialStore
     + SigningCertificateStore
+    + ServerCertificateStore
     + Send
     + Sync
     + 'static

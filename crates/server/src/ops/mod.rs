@@ -37,6 +37,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod saml_providers;
+pub mod server_certificates;
 pub mod service_credentials;
 pub mod service_last_accessed;
 pub mod service_linked_roles;
@@ -91,6 +92,7 @@ const FAMILIES: &[fn() -> Vec<Operation>] = &[
     ssh_public_keys::operations,
     service_credentials::operations,
     signing_certificates::operations,
+    server_certificates::operations,
 ];
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -198,12 +198,14 @@ impl AccountStore for SqliteStore {
                 signing_certificates_present_for_root: count(
                     "SELECT COUNT(*) FROM signing_certificates WHERE account_id = ?1 AND user_id IS NULL",
                 )? > 0,
+                server_certificates: count(
+                    "SELECT COUNT(*) FROM server_certificates WHERE account_id = ?1",
+                )?,
                 // AWS counts identity providers of both kinds under one key.
                 providers: count(
                     "SELECT (SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?1)
                           + (SELECT COUNT(*) FROM saml_providers WHERE account_id = ?1)",
                 )?,
-                ..AccountUsage::default()
             })
         })
     }

@@ -28,6 +28,7 @@ mod policies;
 mod roles;
 mod rows;
 mod schema;
+mod server_certificates;
 mod service_credentials;
 mod service_usage;
 mod session_keys;

@@ -458,6 +458,23 @@ CREATE TABLE signing_certificates (
 );
 CREATE INDEX signing_certificates_by_owner ON signing_certificates (account_id, user_id, certificate_id);
 "#,
+    r#"
+-- Server certificates. The private key is sealed with the master key, bound to the
+-- certificate id, and never read back through the API.
+CREATE TABLE server_certificates (
+    certificate_id TEXT PRIMARY KEY,
+    account_id     TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    name_key       TEXT NOT NULL,
+    path           TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    chain          TEXT,
+    sealed_key     BLOB NOT NULL,
+    uploaded_ms    INTEGER NOT NULL,
+    expiration_ms  INTEGER NOT NULL,
+    UNIQUE (account_id, name_key)
+);
+"#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
