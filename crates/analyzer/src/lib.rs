@@ -154,8 +154,9 @@ pub struct ReasonSummary {
 }
 
 /// A concrete request that shows a FAIL: an action, a resource, for resource-based
-/// policies the caller, and the context keys the policies read (absent keys are
-/// left out).
+/// policies the caller (an IAM or STS ARN, a service or identity provider name, or
+/// `anonymous`), and the context keys the policies read (absent keys are left out).
+/// For identity-based policies the caller is an IAM user of the resource's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Witness {
     pub action: String,
