@@ -173,12 +173,10 @@ catalogue! {
     CREATE_SLR_WITH_NOT_RESOURCE = Warning;
     CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE = Warning;
     CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE = Warning;
-    // Service control policies.
-    SCP_SYNTAX_ERROR_ACTION_WILDCARD = Error;
-    SCP_SYNTAX_ERROR_ALLOW_CONDITION = Error;
-    SCP_SYNTAX_ERROR_ALLOW_NOTACTION = Error;
-    SCP_SYNTAX_ERROR_ALLOW_RESOURCE = Error;
-    SCP_SYNTAX_ERROR_NOTRESOURCE = Error;
+    // Service control policies. Since September 2025 SCPs take the full policy
+    // language (conditions, resource ARNs and NotAction with Allow, NotResource,
+    // wildcards anywhere in an action), so of the SCP syntax checks only the one
+    // about principals still applies.
     SCP_SYNTAX_ERROR_PRINCIPAL = Error;
 }
 

@@ -18,7 +18,6 @@ mod principals;
 mod redundancy;
 mod regions;
 mod resources;
-mod scp;
 mod sids;
 mod suggest;
 mod tags;
@@ -44,9 +43,6 @@ pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
         tags::check(statement, report);
         if cx.is_trust_policy() {
             trust::check(statement, report);
-        }
-        if cx.policy_type == PolicyType::ServiceControlPolicy {
-            scp::check(statement, report);
         }
     }
     redundancy::statements(&doc.statements, report);

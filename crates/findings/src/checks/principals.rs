@@ -1,5 +1,6 @@
 //! `Principal`/`NotPrincipal`: where a policy type needs or refuses one, its shape,
 //! wildcards, and IDs where ARNs belong.
+use policy::ast::Span as TextSpan;
 use policy::json::{Kind, Member};
 
 use crate::catalogue as c;
@@ -8,6 +9,8 @@ use crate::model::PolicyType;
 use crate::report::{join, value, Path, Report};
 use crate::report::{key, Step};
 use crate::Context;
+
+use super::variables;
 
 const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
@@ -64,7 +67,7 @@ pub(super) fn check(statement: &Statement, cx: &Context, report: &mut Report) {
     let here = join(&statement.path, value(&member.key));
     match &member.value.kind {
         Kind::String(s) if s == "*" && cx.is_trust_policy() => {
-            trust_wildcard(here, member, report);
+            trust_wildcard(here, member.value.span, report);
         }
         Kind::String(s) if s == "*" => {}
         Kind::String(_) => report.at(
@@ -177,12 +180,13 @@ fn is_service_principal(text: &str) -> bool {
         })
 }
 
-fn trust_wildcard(path: Path<'_>, member: &Member, report: &mut Report) {
+/// `span` is the wildcard itself: the whole value, or one entry of an array.
+fn trust_wildcard(path: Path<'_>, span: TextSpan, report: &mut Report) {
     report.at(
         c::ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
         "\"Principal:\" \"*\" is not supported in the principal element of a role trust policy. Replace the wildcard with a valid principal value.".to_string(),
         path,
-        member.value.span,
+        span,
     );
 }
 
@@ -221,10 +225,12 @@ fn principal_entry(entry: &Member, base: &[Step<'_>], cx: &Context, report: &mut
         let text = item.text;
         if text == "*" && key == "AWS" {
             if cx.is_trust_policy() {
-                trust_wildcard(item.path.clone(), entry, report);
+                trust_wildcard(item.path.clone(), item.span, report);
             }
             continue;
         }
+        // The language has variables in `Resource` and `Condition` only.
+        variables::check_unsupported(item, report);
         if text.contains(['*', '?']) {
             report.at(
                 c::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
