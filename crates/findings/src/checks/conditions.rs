@@ -361,12 +361,17 @@ impl Entry<'_> {
             return;
         }
         let multi_valued = key_type.starts_with("ArrayOf");
-        let base_type = key_type.strip_prefix("ArrayOf").unwrap_or(key_type);
+        let base_types = key_type.strip_prefix("ArrayOf").unwrap_or(key_type);
+        // A key of several types (aws:EpochTime: Date and Numeric) takes the
+        // operators of each; a mismatch names the first.
+        let base_type = base_types.split('|').next().unwrap_or(base_types);
         // String operators compare any key's text; ARN operators take ARN and string keys.
         let textual = |t: &str| t == "String" || t == "ARN";
-        let compatible = base_type == op_family
-            || (textual(base_type) && textual(op_family))
-            || (base_type == "Bool" && op_family == "String");
+        let compatible = base_types.split('|').any(|base_type| {
+            base_type == op_family
+                || (textual(base_type) && textual(op_family))
+                || (base_type == "Bool" && op_family == "String")
+        });
         if !compatible {
             self.at(
                 report,

@@ -3,6 +3,7 @@
 //! them, per service.
 
 /// `(name, type)`; a name ending in `/` takes any suffix (`aws:PrincipalTag/team`).
+/// A key with more than one type lists them joined by `|`, in the User Guide's order.
 const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("aws:AssumedRoot", "Bool"),
     ("aws:CalledVia", "ArrayOfString"),
@@ -12,7 +13,7 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("aws:CurrentTime", "Date"),
     ("aws:Ec2InstanceSourcePrivateIPv4", "IPAddress"),
     ("aws:Ec2InstanceSourceVpc", "String"),
-    ("aws:EpochTime", "Numeric"),
+    ("aws:EpochTime", "Date|Numeric"),
     ("aws:FederatedProvider", "String"),
     ("aws:IsMcpServiceAction", "Bool"),
     ("aws:MultiFactorAuthAge", "Numeric"),
