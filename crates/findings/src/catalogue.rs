@@ -178,6 +178,12 @@ catalogue! {
     // wildcards anywhere in an action), so of the SCP syntax checks only the one
     // about principals still applies.
     SCP_SYNTAX_ERROR_PRINCIPAL = Error;
+    // Resource control policies.
+    POLICY_SIZE_EXCEEDS_RCP_QUOTA = Error;
+    RCP_SYNTAX_ERROR_PRINCIPAL = Error;
+    RCP_SYNTAX_ERROR_ALLOW = Error;
+    RCP_SYNTAX_ERROR_NOTACTION = Error;
+    RCP_SYNTAX_ERROR_ACTION = Error;
 }
 
 /// The check with this issue code.

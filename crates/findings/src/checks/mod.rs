@@ -15,6 +15,7 @@ mod conditions;
 mod global_keys;
 mod grants;
 mod principals;
+mod rcp;
 mod redundancy;
 mod regions;
 mod resources;
@@ -44,6 +45,9 @@ pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
         if cx.is_trust_policy() {
             trust::check(statement, report);
         }
+        if cx.policy_type == PolicyType::ResourceControlPolicy {
+            rcp::check(statement, report);
+        }
     }
     redundancy::statements(&doc.statements, report);
 }
@@ -52,6 +56,8 @@ pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
 const IDENTITY_POLICY_QUOTA: usize = 6144;
 /// The service control policy quota, counted in characters.
 const SCP_QUOTA: usize = 5120;
+/// The resource control policy quota, counted in characters as for SCPs.
+const RCP_QUOTA: usize = 5120;
 /// The default role trust policy quota, counted without whitespace.
 const TRUST_POLICY_QUOTA: usize = 2048;
 /// The S3 bucket policy quota, in characters.
@@ -82,6 +88,10 @@ pub(crate) fn size(text: &str, root: &Value, cx: &Context, report: &mut Report) 
         PolicyType::ServiceControlPolicy if all > SCP_QUOTA => (
             c::POLICY_SIZE_EXCEEDS_SCP_QUOTA,
             format!("The {all} characters in the service control policy (SCP) exceed the {SCP_QUOTA} character maximum for SCPs. We recommend that you use multiple granular policies."),
+        ),
+        PolicyType::ResourceControlPolicy if all > RCP_QUOTA => (
+            c::POLICY_SIZE_EXCEEDS_RCP_QUOTA,
+            format!("The {all} characters in the resource control policy (RCP) exceed the {RCP_QUOTA} character maximum for RCPs. We recommend that you use multiple granular policies."),
         ),
         PolicyType::ResourcePolicy if cx.is_trust_policy() && solid > TRUST_POLICY_QUOTA => (
             c::POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA,
