@@ -158,7 +158,7 @@ fn outcome(
     let mut reasons = statement_reasons(problem, &finding.responsible, describe);
     if finding.witness.is_none() {
         let why = if finding.unconfirmed {
-            "the engine did not confirm the request found".to_string()
+            "a class of requests was found whose answer depends on the value of a policy variable, and no request of it could be confirmed".to_string()
         } else {
             finding.inexact.join("; ")
         };

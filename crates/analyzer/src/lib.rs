@@ -67,19 +67,27 @@
 //! all their conditions together, two values per class plus their case-swapped forms,
 //! so equal, equal-but-for-case and different values are all tried. That is exact.
 //!
+//! **Policy variables elsewhere are relaxed, soundly.** A `Resource` entry with a
+//! policy variable, and a condition with a variable inside other text (or under a set
+//! operator), answer for a request as a function of their text and the request; they
+//! are replaced by free booleans, one per distinct text (so the same entry in both
+//! policies answers alike), tried both ways with every class of the other dimensions.
+//! That relaxed space contains every real request, so a PASS in it is a PASS. A failing
+//! class found only through a relaxed boolean is reported when the engine confirms its
+//! request; otherwise the check fails safe. Before searching, `CheckNoNewAccess` also
+//! applies a syntactic rule that holds whatever the variables stand for (`subsume.rs`:
+//! the new policy's `Allow` statements are all the existing policy's, the existing
+//! policy's `Deny` statements all the new policy's).
+//!
 //! **Where the procedure is not exact, it fails safe**: it answers FAIL (never PASS)
-//! with a reason saying why, when a policy variable appears in a `Resource` or inside
-//! other text of a condition value, or in a set operator's values (these couple
-//! dimensions in ways the partition does not cut), a key is compared by operators of
-//! different types, or a search limit is reached. Before that, `CheckNoNewAccess` tries a
-//! syntactic rule that holds whatever the variables stand for (`subsume.rs`: the new
-//! policy's `Allow` statements are all the existing policy's, the existing policy's
-//! `Deny` statements all the new policy's), so a policy compared with itself, or one
-//! that only dropped grants or added denials, passes. Condition keys are independent of
-//! one another (unless tied as above) and of the caller (the engine reads them only from
-//! the request context); a key not used with a set operator is taken as single-valued,
-//! and a key whose type AWS documents (`aws:SourceIp`, `aws:CurrentTime`, the service
-//! reference's keys) only carries values of that type.
+//! with a reason saying why: a relaxed failing class without a confirmed request, a key
+//! compared by operators of different types, more than four `Resource` entries with
+//! variables, or a search bound reached (automaton states, combinations of statements,
+//! work). Condition keys are independent of one another (unless tied as above) and of
+//! the caller (the engine reads them only from the request context); a key not used
+//! with a set operator is taken as single-valued, and a key whose type AWS documents
+//! (`aws:SourceIp`, `aws:CurrentTime`, the service reference's keys) only carries values
+//! of that type.
 //!
 //! Evaluation: identity-based policies are evaluated for an IAM user of the resource's
 //! account; resource-based policies (trust policies included) for a caller of another

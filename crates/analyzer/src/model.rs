@@ -25,6 +25,8 @@ use crate::CheckError;
 
 /// Product states the string exploration may visit per dimension.
 const MAX_STATES: usize = 20_000;
+/// `Resource` entries with policy variables relaxed to free booleans, at most.
+const MAX_RESOURCE_TEMPLATES: usize = 4;
 /// Combinations of values tried for keys compared with one another, at most.
 const MAX_JOINT_ATOMS: usize = 20_000;
 /// Kinds of value sets a multi-valued key is tried with, at most.
@@ -152,7 +154,8 @@ pub(crate) struct Problem<'a> {
 /// The dimensions of a problem: atoms and their column sets.
 pub(crate) struct Dimensions {
     pub(crate) actions: Vec<String>,
-    pub(crate) resources: Vec<String>,
+    /// Resource classes, each with the answers of the relaxed `Resource` entries.
+    pub(crate) resources: Vec<(String, u32)>,
     pub(crate) callers: Vec<usize>,
     /// Each condition-key dimension: its keys (as first written) and its atoms, one
     /// value (or absence) per key.
@@ -353,24 +356,36 @@ impl<'a> Problem<'a> {
         bits
     }
 
-    fn resource_atoms(&mut self) -> (Vec<String>, Vec<Bits>) {
+    /// The resource dimension. A `Resource` entry with a policy variable is relaxed: its
+    /// answer for a request is a free boolean, one per distinct entry text (equal texts
+    /// answer alike), tried both ways with every resource class. The relaxed space holds
+    /// every real request, so a PASS in it is a PASS; a failing class found only through
+    /// a relaxed entry is reported if the engine confirms its request, and otherwise
+    /// makes the check fail safe.
+    fn resource_atoms(&mut self) -> (Vec<(String, u32)>, Vec<Bits>) {
         let mut globs = Vec::new();
+        let mut templates: Vec<String> = Vec::new();
         for s in self.sources {
             let variables = s.ast.variables_enabled();
             for stmt in &s.ast.statements {
                 if let Some(block) = &stmt.resource {
                     for item in &block.list.items {
                         if variables && item.value.contains("${") {
-                            self.inexact.push(format!(
-                                "the resource {} holds a policy variable",
-                                item.value
-                            ));
+                            if !templates.contains(&item.value) {
+                                templates.push(item.value.clone());
+                            }
                             continue;
                         }
                         globs.push(Glob::arn(&item.value, false));
                     }
                 }
             }
+        }
+        if templates.len() > MAX_RESOURCE_TEMPLATES {
+            self.inexact.push(format!(
+                "more than {MAX_RESOURCE_TEMPLATES} resources hold policy variables"
+            ));
+            templates.truncate(MAX_RESOURCE_TEMPLATES);
         }
         for e in &self.extras {
             if let Extra::Access { resource_texts, .. } = e {
@@ -384,15 +399,60 @@ impl<'a> Problem<'a> {
             self.inexact
                 .push("too many resource patterns to explore".to_string());
         }
-        let mut atoms = vec!["*".to_string()];
-        atoms.extend(classes.representatives);
-        let bits = atoms.iter().map(|r| self.resource_bits(r)).collect();
+        let mut arns = vec!["*".to_string()];
+        arns.extend(classes.representatives);
+        let mut atoms = Vec::with_capacity(arns.len() << templates.len());
+        for arn in arns {
+            for truths in 0u32..(1u32 << templates.len()) {
+                atoms.push((arn.clone(), truths));
+            }
+        }
+        let bits = atoms
+            .iter()
+            .map(|(r, truths)| self.resource_bits(r, &templates, *truths))
+            .collect();
         (atoms, bits)
     }
 
-    fn resource_bits(&self, arn: &str) -> Bits {
+    /// The columns whose resource part holds for `arn`, with the relaxed entries
+    /// (`templates`) answering as the bits of `truths` say.
+    fn resource_bits(&self, arn: &str, templates: &[String], truths: u32) -> Bits {
         let empty = Context::new();
         let mut bits = self.statement_bits(&|s| s.matches_resource(arn, &empty));
+        if !templates.is_empty() {
+            for (source, s) in self.sources.iter().enumerate() {
+                if !s.ast.variables_enabled() {
+                    continue;
+                }
+                for (i, stmt) in s.ast.statements.iter().enumerate() {
+                    let Some(block) = &stmt.resource else {
+                        continue;
+                    };
+                    let relaxed: Vec<usize> = block
+                        .list
+                        .items
+                        .iter()
+                        .filter_map(|item| templates.iter().position(|t| *t == item.value))
+                        .collect();
+                    if relaxed.is_empty() {
+                        continue;
+                    }
+                    let fixed = block
+                        .list
+                        .items
+                        .iter()
+                        .filter(|item| !item.value.contains("${"))
+                        .any(|item| ArnPattern::new(&item.value).matches(arn));
+                    let relaxed_match = relaxed.iter().any(|t| truths & (1 << t) != 0);
+                    let column = self.column(source, i);
+                    if (fixed || relaxed_match) != block.negated {
+                        bits.set(column);
+                    } else {
+                        bits.clear(column);
+                    }
+                }
+            }
+        }
         for (e, extra) in self.extras.iter().enumerate() {
             if let Extra::Access { resources, .. } = extra {
                 if !(resources.is_empty() || resources.iter().any(|p| p.matches(arn))) {
@@ -485,6 +545,11 @@ impl<'a> Problem<'a> {
                             }),
                         compiled,
                     };
+                    if entry.variables && (!entry.whole_variables || entry.qualified) {
+                        // Relaxed: a free boolean per distinct condition (see
+                        // `relaxed_conditions`).
+                        continue;
+                    }
                     match keys.iter_mut().find(|(k, _, _)| *k == key) {
                         Some((_, _, list)) => list.push(entry),
                         None => keys.push((key, c.key.value.clone(), vec![entry])),
@@ -713,6 +778,47 @@ impl<'a> Problem<'a> {
         (atoms, bits)
     }
 
+    /// Conditions whose values hold policy variables inside other text, or that apply a
+    /// set operator to them: each distinct condition (operator, key, values) becomes a
+    /// free boolean, the same for every statement that holds it. As with relaxed
+    /// resources, the relaxed space holds every real request.
+    fn relaxed_conditions(&self) -> Vec<Vec<usize>> {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (source, s) in self.sources.iter().enumerate() {
+            if !s.ast.variables_enabled() {
+                continue;
+            }
+            for (i, stmt) in s.ast.statements.iter().enumerate() {
+                for c in &stmt.conditions {
+                    let texts: Vec<&str> = c.values.iter().map(|v| v.value.as_text()).collect();
+                    if !texts.iter().any(|t| t.contains("${")) {
+                        continue;
+                    }
+                    let whole = texts
+                        .iter()
+                        .all(|t| !t.contains("${") || is_whole_variable(t));
+                    if whole && c.operator.value.qualifier.is_none() {
+                        continue;
+                    }
+                    let mut sorted = texts.clone();
+                    sorted.sort_unstable();
+                    let text = format!(
+                        "{}|{}|{:?}",
+                        c.operator_text,
+                        c.key.value.to_ascii_lowercase(),
+                        sorted
+                    );
+                    let column = self.column(source, i);
+                    match groups.iter_mut().find(|(t, _)| *t == text) {
+                        Some((_, columns)) => columns.push(column),
+                        None => groups.push((text, vec![column])),
+                    }
+                }
+            }
+        }
+        groups.into_iter().map(|(_, columns)| columns).collect()
+    }
+
     /// Builds every dimension.
     pub(crate) fn dimensions(&mut self) -> Dimensions {
         let (actions, action_bits) = self.action_atoms();
@@ -734,6 +840,15 @@ impl<'a> Problem<'a> {
                 bits.push(key_bits);
             }
         }
+        // Relaxed conditions come last: the request a path stands for ignores them.
+        for columns in self.relaxed_conditions() {
+            let holds = self.statement_bits(&|_| true);
+            let mut fails = holds;
+            for c in columns {
+                fails.clear(c);
+            }
+            bits.push(vec![holds, fails]);
+        }
         Dimensions {
             actions,
             resources,
@@ -747,7 +862,7 @@ impl<'a> Problem<'a> {
     pub(crate) fn request(&self, dims: &Dimensions, path: &[u32]) -> Option<Request> {
         let at = |d: usize| path.get(d).map(|i| *i as usize);
         let action = dims.actions.get(at(0)?)?.clone();
-        let arn = dims.resources.get(at(1)?)?.clone();
+        let arn = dims.resources.get(at(1)?)?.0.clone();
         let caller_atom = *dims.callers.get(at(2)?)?;
         let principal = self.caller(caller_atom);
         let account = if self.resource_based() {

@@ -575,3 +575,89 @@ proptest! {
         prop_assert_eq!(outcome.result == CheckResult::Fail, brute, "analyzer {:?}", outcome);
     }
 }
+
+// Policy variables in `Resource` and inside condition text are relaxed: a PASS must
+// still be a PASS for every request (soundness), and a witness must be real.
+const TEMPLATE_RESOURCES: [&str; 6] = [
+    "arn:aws:s3:::${test:u}",
+    "arn:aws:s3:::x${test:u}*",
+    "arn:aws:s3:::x",
+    "arn:aws:s3:::x*",
+    "arn:aws:s3:::*y",
+    "*",
+];
+const TEMPLATE_VALUES: [&str; 4] = ["a", "${test:u}", "a${test:u}", "*"];
+
+fn template_statement() -> impl Strategy<Value = Value> {
+    (
+        prop::bool::weighted(0.7),
+        prop::sample::subsequence(vec!["s3:a", "s3:b", "s3:*"], 1..3),
+        prop::sample::subsequence(TEMPLATE_RESOURCES.to_vec(), 1..3),
+        prop::option::weighted(
+            0.4,
+            (
+                prop::sample::select(vec!["StringEquals", "StringLike", "StringNotEquals"]),
+                prop::sample::subsequence(TEMPLATE_VALUES.to_vec(), 1..3),
+            ),
+        ),
+    )
+        .prop_map(|(allow, actions, resources, condition)| {
+            let mut s = json!({
+                "Effect": if allow { "Allow" } else { "Deny" },
+                "Action": actions,
+                "Resource": resources,
+            });
+            if let Some((op, values)) = condition {
+                s["Condition"] = json!({ op: { KEY: values } });
+            }
+            s
+        })
+}
+
+fn template_policy() -> impl Strategy<Value = String> {
+    prop::collection::vec(template_statement(), 1..4)
+        .prop_map(|stmts| json!({"Version": "2012-10-17", "Statement": stmts}).to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn relaxed_variables_never_pass_wrongly(new in template_policy(), existing in template_policy()) {
+        let outcome = check_no_new_access(&new, &existing, AccessCheckPolicyType::IdentityPolicy).unwrap();
+        let (n, e) = (set(&new), set(&existing));
+        if let Some(w) = &outcome.witness {
+            let mut req = witness_request(w);
+            if let Some((_, v)) = w.context.iter().find(|(k, _)| k.eq_ignore_ascii_case("test:u")) {
+                req.context.insert("test:u", ContextValue::single(v[0].clone()));
+            }
+            prop_assert!(evaluate(&req, &n).is_allowed(), "{:?}", w);
+            prop_assert!(!evaluate(&req, &e).is_allowed(), "{:?}", w);
+        }
+        if outcome.result == CheckResult::Pass {
+            let mut values: Vec<Option<String>> = vec![None];
+            values.extend(words(&['a', 'x', '*'], 2).into_iter().map(Some));
+            let resources: Vec<String> = words(&['a', 'x', 'y', '*'], 3)
+                .into_iter()
+                .map(|w| format!("arn:aws:s3:::{w}"))
+                .chain(["*".to_string()])
+                .collect();
+            for a in ["s3:a", "s3:b", "s3:c"] {
+                for r in &resources {
+                    for k in &values {
+                        for u in &values {
+                            let mut req = request(a, r, k.clone().map(ContextValue::single).as_ref());
+                            if let Some(u) = u {
+                                req.context.insert("test:u", ContextValue::single(u.clone()));
+                            }
+                            prop_assert!(
+                                !evaluate(&req, &n).is_allowed() || evaluate(&req, &e).is_allowed(),
+                                "PASS, but {:?}", req
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
