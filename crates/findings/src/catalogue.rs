@@ -154,6 +154,7 @@ catalogue! {
     INVALID_REGION = Error;
     INVALID_DATE_VALUE = Warning;
     MISSING_PAIRED_CONDITION_KEYS = SecurityWarning;
+    UNSUPPORTED_ACTION_FOR_CONDITION_KEY = Error;
     SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED = Warning;
     // Tag condition keys with services that do not support them.
     DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE = SecurityWarning;

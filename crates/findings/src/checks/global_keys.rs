@@ -98,18 +98,24 @@ pub(super) fn service_key_type(prefix: &str, key: &str) -> Result<Option<&'stati
     let found = service
         .condition_keys
         .iter()
-        .find(|k| match template_cut(k.name) {
-            Some(cut) => {
-                key.len() > cut
-                    && key
-                        .get(..cut)
-                        .zip(k.name.get(..cut))
-                        .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-            }
-            None => k.name.eq_ignore_ascii_case(key),
-        });
+        .find(|k| documented_as(k.name, key));
     match found {
         Some(k) => Ok(Some(k.value_type)),
         None => Err(()),
+    }
+}
+
+/// Whether `key`, as written in a policy, is the documented key `name` (ignoring
+/// case, with any text where the name has a template part).
+pub(super) fn documented_as(name: &str, key: &str) -> bool {
+    match template_cut(name) {
+        Some(cut) => {
+            key.len() > cut
+                && key
+                    .get(..cut)
+                    .zip(name.get(..cut))
+                    .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+        }
+        None => name.eq_ignore_ascii_case(key),
     }
 }

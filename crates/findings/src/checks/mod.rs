@@ -8,6 +8,7 @@ use crate::model::PolicyType;
 use crate::report::Report;
 use crate::Context;
 
+mod action_keys;
 mod actions;
 mod arn_formats;
 mod attached;
@@ -39,6 +40,7 @@ pub(crate) fn run(doc: &Document, cx: &Context, report: &mut Report) {
         resources::check(statement, doc.variables_enabled, report);
         principals::check(statement, cx, report);
         conditions::check(statement, doc.variables_enabled, report);
+        action_keys::check(statement, report);
         grants::check(statement, cx, report);
         attached::check(statement, cx, report);
         tags::check(statement, report);
