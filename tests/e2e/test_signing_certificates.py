@@ -111,3 +111,23 @@ def test_users_manage_their_own_certificates_only(root, make_user):
     root.create_user(UserName=other)
     assert error_of(client.upload_signing_certificate, UserName=other, CertificateBody=certificate())["Code"] == "AccessDenied"
     assert error_of(client.delete_signing_certificate, CertificateId=own["CertificateId"])["Code"] == "AccessDenied"
+
+
+def test_the_credential_report_shows_certificates(root):
+    import csv
+    import io
+
+    user = unique("reported")
+    root.create_user(UserName=user)
+    first = root.upload_signing_certificate(UserName=user, CertificateBody=certificate())["Certificate"]
+    root.upload_signing_certificate(UserName=user, CertificateBody=certificate())
+    root.update_signing_certificate(UserName=user, CertificateId=first["CertificateId"], Status="Inactive")
+    root_cert = root.upload_signing_certificate(CertificateBody=certificate())["Certificate"]
+    root.generate_credential_report()
+    assert root.generate_credential_report()["State"] == "COMPLETE"
+    rows = {r["user"]: r for r in csv.DictReader(io.StringIO(root.get_credential_report()["Content"].decode()))}
+    row = rows[user]
+    assert row["cert_1_active"] == "false" and row["cert_2_active"] == "true"
+    assert row["cert_1_last_rotated"] == first["UploadDate"].isoformat()
+    assert rows["<root_account>"]["cert_1_active"] == "true" and rows["<root_account>"]["cert_2_active"] == "false"
+    root.delete_signing_certificate(CertificateId=root_cert["CertificateId"])

@@ -539,6 +539,15 @@ pub struct UserCredentials {
     pub mfa_active: bool,
     /// Oldest first, as the report's `access_key_1`, `access_key_2`.
     pub keys: Vec<KeyReport>,
+    /// Signing certificates, oldest first (`cert_1`, `cert_2`).
+    pub certificates: Vec<CertificateReport>,
+}
+
+/// One signing certificate as the credential report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateReport {
+    pub active: bool,
+    pub uploaded: Timestamp,
 }
 
 /// Everything the credential report needs about an account, read in one snapshot.
@@ -546,6 +555,7 @@ pub struct UserCredentials {
 pub struct CredentialInventory {
     pub account: Account,
     pub root_keys: Vec<KeyReport>,
+    pub root_certificates: Vec<CertificateReport>,
     /// Sorted by name.
     pub users: Vec<UserCredentials>,
     pub password_policy: Option<PasswordPolicy>,

@@ -5,7 +5,8 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use store::{
-    CredentialInventory, CredentialReport, KeyReport, KeyStatus, PasswordPolicy, Timestamp,
+    CertificateReport, CredentialInventory, CredentialReport, KeyReport, KeyStatus, PasswordPolicy,
+    Timestamp,
 };
 
 use super::policies::any_resource;
@@ -96,21 +97,20 @@ fn key_columns(key: Option<&KeyReport>) -> [String; 5] {
     ]
 }
 
-/// Signing certificates are not kept: both slots are always empty.
-fn certificate_columns() -> [String; 4] {
-    [
-        boolean(false),
-        NOT_APPLICABLE.into(),
-        boolean(false),
-        NOT_APPLICABLE.into(),
-    ]
+/// The two columns of one signing certificate slot.
+fn certificate_columns(certificate: Option<&CertificateReport>) -> [String; 2] {
+    match certificate {
+        Some(c) => [boolean(c.active), date(c.uploaded)],
+        None => [boolean(false), NOT_APPLICABLE.into()],
+    }
 }
 
-fn row(head: [String; 8], keys: &[KeyReport]) -> Vec<String> {
+fn row(head: [String; 8], keys: &[KeyReport], certificates: &[CertificateReport]) -> Vec<String> {
     let mut fields = head.to_vec();
     fields.extend(key_columns(keys.first()));
     fields.extend(key_columns(keys.get(1)));
-    fields.extend(certificate_columns());
+    fields.extend(certificate_columns(certificates.first()));
+    fields.extend(certificate_columns(certificates.get(1)));
     fields
 }
 
@@ -151,6 +151,7 @@ pub fn render(inventory: &CredentialInventory) -> String {
             boolean(false),
         ],
         &inventory.root_keys,
+        &inventory.root_certificates,
     ));
     for entry in &inventory.users {
         let user = &entry.user;
@@ -176,6 +177,7 @@ pub fn render(inventory: &CredentialInventory) -> String {
                 boolean(entry.mfa_active),
             ],
             &entry.keys,
+            &entry.certificates,
         ));
     }
     let mut out = String::new();
@@ -292,6 +294,7 @@ mod tests {
                 KeyStatus::Active,
                 Some(("iam", "us-east-1")),
             )],
+            root_certificates: vec![],
             users: vec![
                 UserCredentials {
                     user: user("alice"),
@@ -306,12 +309,23 @@ mod tests {
                         key("AKIA1", KeyStatus::Active, None),
                         key("AKIA2", KeyStatus::Inactive, Some(("sts", "eu-west-1"))),
                     ],
+                    certificates: vec![
+                        CertificateReport {
+                            active: false,
+                            uploaded: t,
+                        },
+                        CertificateReport {
+                            active: true,
+                            uploaded: Timestamp(t.millis() + 1000),
+                        },
+                    ],
                 },
                 UserCredentials {
                     user: user("bob"),
                     login_profile: None,
                     mfa_active: false,
                     keys: vec![],
+                    certificates: vec![],
                 },
             ],
             password_policy: Some(PasswordPolicy {
@@ -340,7 +354,7 @@ mod tests {
              true,no_information,2023-11-14T22:13:20+00:00,2024-02-12T22:13:20+00:00,true,\
              true,2023-11-14T22:13:20+00:00,N/A,N/A,N/A,\
              false,2023-11-14T22:13:20+00:00,2023-11-14T22:13:21+00:00,eu-west-1,sts,\
-             false,N/A,false,N/A"
+             false,2023-11-14T22:13:20+00:00,true,2023-11-14T22:13:21+00:00"
         );
         assert_eq!(
             lines[3],

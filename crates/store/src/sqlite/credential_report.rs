@@ -89,16 +89,19 @@ impl CredentialReportStore for SqliteStore {
                     &user.user_id,
                 )?;
                 let keys = keys_of(conn, account_id, Some(&user.user_id))?;
+                let certificates = certificates_of(conn, account_id, Some(&user.user_id))?;
                 users_out.push(UserCredentials {
                     user,
                     login_profile,
                     mfa_active,
                     keys,
+                    certificates,
                 });
             }
             Ok(CredentialInventory {
                 account,
                 root_keys: keys_of(conn, account_id, None)?,
+                root_certificates: certificates_of(conn, account_id, None)?,
                 users: users_out,
                 password_policy: load_policy(conn, account_id)?,
             })
@@ -145,4 +148,25 @@ impl CredentialReportStore for SqliteStore {
                 .optional()?)
         })
     }
+}
+
+/// The signing certificates of a user (or the root, `None`), oldest first.
+fn certificates_of(
+    conn: &Connection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> StoreResult<Vec<CertificateReport>> {
+    let certificates = conn
+        .prepare_cached(
+            "SELECT status, uploaded_ms FROM signing_certificates
+             WHERE account_id = ?1 AND user_id IS ?2 ORDER BY uploaded_ms, certificate_id",
+        )?
+        .query_map(params![account_id, user_id], |r| {
+            Ok(CertificateReport {
+                active: r.get::<_, String>(0)? == "Active",
+                uploaded: Timestamp(r.get(1)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(certificates)
 }
