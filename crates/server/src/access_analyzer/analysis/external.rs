@@ -3,8 +3,14 @@
 //! identity provider (OIDC, SAML, web identity) or everyone (`*`). One finding per role,
 //! principal and condition, with the actions the statements allow it.
 //!
-//! Limits: `Deny` statements are not subtracted (a finding may name access a `Deny`
-//! removes); service principals are not external access (as AWS treats them).
+//! Whether everyone-access is public is decided by the same procedure as
+//! `CheckNoPublicAccess` (crate `analyzer`) on the statement with the policy's `Deny`
+//! statements, so conditions that limit the caller's account, organization or network
+//! make it not public exactly when that check passes.
+//!
+//! Limits: `Deny` statements are not subtracted from the principals and actions a
+//! finding names (only from the public verdict); service principals are not external
+//! access (as AWS treats them).
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -17,24 +23,20 @@ use crate::access_analyzer::AaCall;
 pub const FINDING_TYPE: &str = "ExternalAccess";
 pub const ROLE: &str = "AWS::IAM::Role";
 
-/// Condition keys that limit who or where the caller is; with one of them an
-/// everyone-principal is not public.
-const LIMITING_KEYS: &[&str] = &[
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:userid",
-    "aws:username",
-    "sts:externalid",
-];
+const TRUST_POLICY: &str = "AWS::IAM::AssumeRolePolicyDocument";
+
+/// Whether `statement` (with the policy's `denies`) lets a public caller assume the
+/// role: `CheckNoPublicAccess` for a trust policy fails on it. A statement the check
+/// cannot read counts as public, erring on the side of reporting.
+fn grants_public_access(statement: &Value, denies: &[&Value]) -> bool {
+    let mut list = vec![statement.clone()];
+    list.extend(denies.iter().map(|d| (*d).clone()));
+    let policy = json!({ "Version": "2012-10-17", "Statement": list }).to_string();
+    match analyzer::check_no_public_access(&policy, TRUST_POLICY) {
+        Ok(outcome) => outcome.result == analyzer::CheckResult::Fail,
+        Err(_) => true,
+    }
+}
 
 fn strings(v: &Value) -> Vec<String> {
     match v {
@@ -114,23 +116,33 @@ pub fn role_findings(role: &Role, out: &mut Vec<Computed>) {
         s @ Value::Object(_) => vec![s],
         _ => Vec::new(),
     };
-    // (principal type, value, condition) → (actions, condition), in a stable order.
-    type Access = (Vec<String>, Map<String, Value>);
+    let denies: Vec<&Value> = statements
+        .iter()
+        .copied()
+        .filter(|s| s["Effect"].as_str() == Some("Deny"))
+        .collect();
+    // (principal type, value, condition) → (actions, condition, public), in a stable order.
+    type Access = (Vec<String>, Map<String, Value>, bool);
     let mut access: BTreeMap<(String, String, String), Access> = BTreeMap::new();
     for statement in statements {
         if statement["Effect"].as_str() != Some("Allow") {
             continue;
         }
+        let principals = external_principals(statement, &role.account_id);
+        let public =
+            principals.iter().any(|(_, v)| v == "*") && grants_public_access(statement, &denies);
         let condition = condition_map(&statement["Condition"]);
         let condition_key = Value::Object(condition.clone()).to_string();
         let mut actions = strings(&statement["Action"]);
         if actions.is_empty() && !statement["NotAction"].is_null() {
             actions.push("*".to_owned());
         }
-        for (kind, value) in external_principals(statement, &role.account_id) {
-            let (granted, _) = access
+        for (kind, value) in principals {
+            let is_everyone = value == "*";
+            let (granted, _, is_public) = access
                 .entry((kind, value, condition_key.clone()))
-                .or_insert_with(|| (Vec::new(), condition.clone()));
+                .or_insert_with(|| (Vec::new(), condition.clone(), false));
+            *is_public |= is_everyone && public;
             for action in &actions {
                 if !granted.contains(action) {
                     granted.push(action.clone());
@@ -139,12 +151,8 @@ pub fn role_findings(role: &Role, out: &mut Vec<Computed>) {
         }
     }
     let arn = role.arn();
-    for ((kind, value, condition_key), (mut actions, condition)) in access {
+    for ((kind, value, condition_key), (mut actions, condition, is_public)) in access {
         actions.sort();
-        let is_public = value == "*"
-            && !condition
-                .keys()
-                .any(|k| LIMITING_KEYS.contains(&k.to_ascii_lowercase().as_str()));
         out.push(Computed {
             key: format!("{FINDING_TYPE}|{arn}|{kind}|{value}|{condition_key}"),
             finding_type: FINDING_TYPE,
@@ -253,5 +261,20 @@ mod tests {
              "Condition": {"StringEquals": {"aws:PrincipalAccount": "333333333333"}}}]}));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0]["isPublic"], false);
+    }
+
+    #[test]
+    fn a_deny_of_everyone_else_makes_everyone_not_public() {
+        let found = findings(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}}]}));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0]["isPublic"], false);
+        let open = findings(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}}]}));
+        assert_eq!(open[0]["isPublic"], true);
     }
 }
