@@ -3,9 +3,12 @@
 //! `CheckNoPublicAccess` (the decision procedures of crate `analyzer`). They are pure
 //! computations on the request's documents, run on the blocking pool so that a large
 //! policy does not hold up the requests sharing a worker thread.
+use std::sync::OnceLock;
+
 use analyzer::{Access, AccessCheckPolicyType, CheckError, CheckOutcome};
 use findings::{Finding, Location, Options, PathElement, PolicyType};
 use serde_json::{json, Value};
+use tokio::sync::Semaphore;
 
 use super::analyzers::resolve_any;
 use super::protocol::{decode_token, encode_token, AaError, AaResult};
@@ -67,7 +70,19 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// At most one check per core runs at a time: the work is CPU-bound, so more would
+/// only share the cores (and hold their memory) while each finishes later.
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AaResult<T> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|e| AaError::internal(&format!("policy check permits: {e}")))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AaError::internal(&format!("policy check task: {e}")))
