@@ -49,7 +49,7 @@ impl AaError {
     }
 
     pub fn not_found(resource_type: &str, id: &str) -> Self {
-        let kind = resource_type.replace(' ', "");
+        let kind = type_name(resource_type);
         AaError::new(
             "ResourceNotFoundException",
             404,
@@ -60,7 +60,7 @@ impl AaError {
     }
 
     pub fn conflict(resource_type: &str, id: &str) -> Self {
-        let kind = resource_type.replace(' ', "");
+        let kind = type_name(resource_type);
         AaError::new(
             "ConflictException",
             409,
@@ -93,6 +93,21 @@ impl AaError {
         body.insert("message".to_owned(), json!(self.message));
         Value::Object(body).to_string()
     }
+}
+
+/// The `resourceType` member for a resource named in words: `Archive rule` →
+/// `ArchiveRule`.
+fn type_name(words: &str) -> String {
+    words
+        .split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 impl From<ApiError> for AaError {
@@ -252,5 +267,8 @@ mod tests {
         assert_eq!(body["resourceId"], "x");
         assert_eq!(body["message"], "Analyzer x not found.");
         assert_eq!(e.status, 404);
+        let body: Value =
+            serde_json::from_str(&AaError::conflict("Archive rule", "r").to_json()).unwrap();
+        assert_eq!(body["resourceType"], "ArchiveRule");
     }
 }
