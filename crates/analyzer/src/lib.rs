@@ -84,8 +84,10 @@
 //! compared by operators of different types, more than four `Resource` entries with
 //! variables, or a search bound reached (automaton states, combinations of statements,
 //! work). Condition keys are independent of one another (unless tied as above) and of
-//! the caller (the engine reads them only from the request context); a key not used
-//! with a set operator is taken as single-valued, and a key whose type AWS documents
+//! the caller (the engine reads them only from the request context); a key is tried
+//! with sets of values (a plain operator on a set holds when some value satisfies it,
+//! a negated one when every value does, as the engine reads it) unless AWS documents it
+//! as single-valued and no set operator uses it, and a key whose type AWS documents
 //! (`aws:SourceIp`, `aws:CurrentTime`, the service reference's keys) only carries values
 //! of that type.
 //!

@@ -38,7 +38,7 @@ pub(crate) const IDENTITY_CALLER: &str = "arn:aws:iam::111122223333:user/analyze
 
 /// Condition keys that tie a request to its caller's identity or network: a public
 /// caller can only carry values of them that the policy does not name.
-const IDENTITY_KEYS: [&str; 15] = [
+const IDENTITY_KEYS: [&str; 14] = [
     "aws:principalaccount",
     "aws:principalarn",
     "aws:principalorgid",
@@ -51,7 +51,6 @@ const IDENTITY_KEYS: [&str; 15] = [
     "aws:sourcevpc",
     "aws:sourcevpce",
     "aws:userid",
-    "aws:username",
     "kms:calleraccount",
     "aws:principalservicename",
 ];
@@ -573,6 +572,12 @@ impl<'a> Problem<'a> {
             .iter()
             .flat_map(|(_, _, cs)| cs.iter())
             .all(|c| c.whole_variables && !c.qualified);
+        if let Some(key) = names.iter().find(|k| !values::documented_single_valued(k)) {
+            // Tied keys are tried with one value each.
+            self.inexact.push(format!(
+                "the key {key} may carry several values and is compared with another key"
+            ));
+        }
         if !exact {
             self.inexact.push(format!(
                 "conditions compare the keys {} through policy variables inside other text or as sets",
@@ -721,7 +726,10 @@ impl<'a> Problem<'a> {
                 .push(format!("too many values to explore for {key}"));
         }
         let mut atoms: Vec<Option<ContextValue>> = vec![None];
-        let multi = conditions.iter().any(|c| c.qualified);
+        // The engine accepts several values for any key; only keys AWS documents as
+        // single-valued and not used with a set operator are tried with one value.
+        let multi =
+            conditions.iter().any(|c| c.qualified) || !values::documented_single_valued(key);
         if multi {
             match value_sets(key, conditions, &candidates.values) {
                 Some(sets) => atoms.extend(sets.into_iter().map(|s| Some(ContextValue::multi(s)))),

@@ -113,6 +113,68 @@ pub(crate) fn documented_type(key: &str) -> Option<Family> {
     }
 }
 
+/// Whether AWS documents `key` as single-valued: the global keys of the request
+/// context that carry one value, and the service reference's keys whose type is not an
+/// `ArrayOf...` type. Every other key (`aws:TagKeys`, `aws:CalledVia`, keys nobody
+/// documents) may carry several values in one request, and the engine reads a plain
+/// operator on such a key as "some value matches" (negated: "every value does").
+pub(crate) fn documented_single_valued(key: &str) -> bool {
+    const GLOBAL: &[&str] = &[
+        "aws:calledviafirst",
+        "aws:calledvialast",
+        "aws:currenttime",
+        "aws:ec2instancesourceprivateipv4",
+        "aws:ec2instancesourcevpc",
+        "aws:epochtime",
+        "aws:federatedprovider",
+        "aws:multifactorauthage",
+        "aws:multifactorauthpresent",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalisawsservice",
+        "aws:principalorgid",
+        "aws:principalservicename",
+        "aws:principaltype",
+        "aws:referer",
+        "aws:requestedregion",
+        "aws:resourceaccount",
+        "aws:resourceorgid",
+        "aws:securetransport",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceidentity",
+        "aws:sourceip",
+        "aws:sourceorgid",
+        "aws:sourceowner",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:tokenissuetime",
+        "aws:useragent",
+        "aws:userid",
+        "aws:username",
+        "aws:viaawsservice",
+        "aws:vpcsourceip",
+        "aws:assumedroot",
+        "aws:sourcevpcarn",
+        "aws:vpceaccount",
+        "aws:vpceorgid",
+        "kms:calleraccount",
+    ];
+    const TAGS: [&str; 3] = ["aws:principaltag/", "aws:requesttag/", "aws:resourcetag/"];
+    let lower = key.to_ascii_lowercase();
+    if GLOBAL.iter().any(|k| k.eq_ignore_ascii_case(&lower))
+        || TAGS.iter().any(|t| lower.starts_with(t))
+    {
+        return true;
+    }
+    let Some((prefix, _)) = key.split_once(':') else {
+        return false;
+    };
+    awsdata::service(prefix)
+        .and_then(|s| s.condition_key(key))
+        .is_some_and(|k| !k.value_type.starts_with("ArrayOf"))
+}
+
 /// Whether `text` is a value of `family` as the engine reads it.
 pub(crate) fn readable_as(family: Family, text: &str) -> bool {
     let op = match family {
@@ -269,6 +331,10 @@ fn numeric_candidates(texts: &[&str]) -> Option<Vec<String>> {
     for t in texts {
         // A value the engine cannot read as a number equals nothing: no piece of its own.
         let Some(v) = scaled(t, scale) else {
+            if policy::condition::value_is_readable(ConditionOp::NumericEquals, t) {
+                // A number too large to scale exactly: its classes cannot be cut.
+                return None;
+            }
             continue;
         };
         for x in [v.checked_sub(1)?, v, v.checked_add(1)?] {

@@ -160,13 +160,10 @@ fn brute_force_new_access(new_text: &str, existing_text: &str) -> Option<Request
             .iter()
             .map(|v| Some(ContextValue::single(v.clone()))),
     );
-    // Two-element sets, when a set operator makes the key multi-valued (a key used
-    // only with plain operators is single-valued).
-    let multi = [new_text, existing_text]
-        .iter()
-        .any(|t| t.contains("ForAnyValue") || t.contains("ForAllValues"));
+    // Two-element sets: the key is documented nowhere, so a request may carry several
+    // values of it whatever operators the policies use.
     let letters = words(&['a', 'b', '*'], 2);
-    for (i, a) in letters.iter().enumerate().filter(|_| multi) {
+    for (i, a) in letters.iter().enumerate() {
         for b in letters.iter().skip(i + 1) {
             values.push(Some(ContextValue::multi([a.clone(), b.clone()])));
         }
@@ -229,7 +226,7 @@ proptest! {
     }
 }
 
-// Two keys, one compared with the other through a policy variable (`${test:j}`).
+// Two keys, one compared with the other through a policy variable (`${aws:PrincipalTag/j}`).
 const PAIR_OPERATORS: [&str; 7] = [
     "StringEquals",
     "StringNotEquals",
@@ -239,8 +236,29 @@ const PAIR_OPERATORS: [&str; 7] = [
     "StringEqualsIfExists",
     "Null",
 ];
-const PAIR_VALUES: [&str; 5] = ["a", "A", "a*", "${test:j}", "${test:j}"];
-const OTHER_KEY: &str = "test:j";
+// Keys AWS documents as single-valued, so that the pair is compared value with value.
+const PAIR_VALUES: [&str; 5] = [
+    "a",
+    "A",
+    "a*",
+    "${aws:PrincipalTag/j}",
+    "${aws:PrincipalTag/j}",
+];
+const PAIR_KEY: &str = "aws:PrincipalTag/k";
+const OTHER_KEY: &str = "aws:PrincipalTag/j";
+
+fn pair_request(k: Option<&String>, j: Option<&String>) -> Request {
+    let mut req = request("s3:a", "*", None);
+    if let Some(k) = k {
+        req.context
+            .insert(PAIR_KEY, ContextValue::single(k.clone()));
+    }
+    if let Some(j) = j {
+        req.context
+            .insert(OTHER_KEY, ContextValue::single(j.clone()));
+    }
+    req
+}
 
 fn pair_statement() -> impl Strategy<Value = Value> {
     (
@@ -264,7 +282,7 @@ fn pair_statement() -> impl Strategy<Value = Value> {
                     json!(values)
                 }
             };
-            condition.insert(op.to_string(), json!({ KEY: value_of(op, values) }));
+            condition.insert(op.to_string(), json!({ PAIR_KEY: value_of(op, values) }));
             if let Some((op2, values2)) = other {
                 let entry = condition
                     .entry(op2.to_string())
@@ -297,11 +315,7 @@ fn brute_force_pairs(new_text: &str, existing_text: &str) -> bool {
     );
     for k in &values {
         for j in &values {
-            let mut req = request("s3:a", "*", k.clone().map(ContextValue::single).as_ref());
-            if let Some(j) = j {
-                req.context
-                    .insert(OTHER_KEY, ContextValue::single(j.clone()));
-            }
+            let req = pair_request(k.as_ref(), j.as_ref());
             if evaluate(&req, &new).is_allowed() && !evaluate(&req, &existing).is_allowed() {
                 return true;
             }
@@ -319,10 +333,13 @@ proptest! {
         let brute = brute_force_pairs(&new, &existing);
         prop_assert_eq!(outcome.result == CheckResult::Fail, brute, "analyzer {:?}", outcome);
         if let Some(w) = &outcome.witness {
-            let mut req = witness_request(w);
-            if let Some((_, v)) = w.context.iter().find(|(k, _)| k.eq_ignore_ascii_case(OTHER_KEY)) {
-                req.context.insert(OTHER_KEY, ContextValue::single(v[0].clone()));
-            }
+            let value = |key: &str| {
+                w.context
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .and_then(|(_, v)| v.first().cloned())
+            };
+            let req = pair_request(value(PAIR_KEY).as_ref(), value(OTHER_KEY).as_ref());
             prop_assert!(evaluate(&req, &set(&new)).is_allowed());
             prop_assert!(!evaluate(&req, &set(&existing)).is_allowed());
         }
@@ -388,7 +405,6 @@ proptest! {
             AccessCheckPolicyType::IdentityPolicy,
         ).unwrap();
         let compiled = set(&policy_text);
-        let multi = policy_text.contains("ForAnyValue") || policy_text.contains("ForAllValues");
         let (actions, resources, values) = universe();
         let covered = |a: &str, r: &str| {
             (listed_actions.is_empty()
@@ -403,9 +419,6 @@ proptest! {
                     continue;
                 }
                 for v in &values {
-                    if !multi && v.as_ref().is_some_and(|v| v.values.len() > 1) {
-                        continue;
-                    }
                     if evaluate(&request(a, r, v.as_ref()), &compiled).is_allowed() {
                         granted = true;
                         break 'search;
