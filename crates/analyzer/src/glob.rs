@@ -242,16 +242,10 @@ fn segment_tokens(text: &str) -> Vec<Tok> {
     toks
 }
 
+/// The engine's case folding: its classes of characters equal without case are the
+/// ones the automata must tell apart.
 fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) => l,
-            _ => c,
-        }
-    }
+    policy::wildcard::fold(c)
 }
 
 fn chars_equal(c: char, x: char, case_insensitive: bool) -> bool {
@@ -473,18 +467,33 @@ fn alphabet(globs: &[&Glob], domain: Domain) -> Vec<char> {
     // one (lower) case stands for both.
     let all_fold = globs.iter().all(|g| g.case_insensitive);
     let mut chars: Vec<char> = Vec::new();
+    // Non-ASCII characters compared without case: every character of their fold
+    // class is added, so that each way a character can equal some literals and not
+    // others (`ǅ` against `ǆ` and `Ǆ`) has a representative.
+    let mut wide_folds: Vec<char> = Vec::new();
     for g in globs {
         for c in g.literal_chars() {
+            // The literal itself always: its fold need not be in its own class (the
+            // Kelvin sign folds to itself, not to `k`).
+            chars.push(c);
             if all_fold {
-                chars.push(fold(c));
-            } else {
-                chars.push(c);
-                if g.case_insensitive {
-                    chars.extend(c.to_lowercase());
-                    chars.extend(c.to_uppercase());
+                continue;
+            }
+            if g.case_insensitive {
+                if c.is_ascii() {
+                    chars.push(c.to_ascii_lowercase());
+                    chars.push(c.to_ascii_uppercase());
+                } else {
+                    wide_folds.push(fold(c));
                 }
             }
         }
+    }
+    if !wide_folds.is_empty() {
+        wide_folds.sort_unstable();
+        wide_folds.dedup();
+        chars
+            .extend(('\u{80}'..=char::MAX).filter(|y| wide_folds.binary_search(&fold(*y)).is_ok()));
     }
     chars.push(':');
     if domain != Domain::Action {

@@ -700,6 +700,16 @@ impl<'a> Problem<'a> {
                 "the condition key {key} is compared by operators of different types"
             ));
         }
+        if conditions
+            .iter()
+            .any(|c| c.qualified && c.op == ast::ConditionOp::Null)
+        {
+            // AWS does not document what a set operator does to `Null`; the engine
+            // ignores it, which a policy's author may not have meant.
+            self.inexact.push(format!(
+                "a condition on {key} applies a set operator to Null, whose meaning AWS does not document"
+            ));
+        }
         if conditions.iter().any(|c| c.variables) {
             self.inexact.push(format!(
                 "a condition on {key} compares with a policy variable"

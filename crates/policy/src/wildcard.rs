@@ -16,9 +16,10 @@
 /// (so it never allocates): ASCII by table, other characters by their lower case when
 /// that is a single non-ASCII character (so the Kelvin sign stays itself rather than
 /// becoming `k`, which keeps the ASCII fast paths exact). Both pattern and text go
-/// through the same function, so the comparison is symmetric.
+/// through the same function, so the comparison is symmetric. Public so that tools
+/// reasoning about case-insensitive matches use exactly the engine's classes.
 #[inline]
-pub(crate) fn fold(c: char) -> char {
+pub fn fold(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
