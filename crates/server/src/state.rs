@@ -94,7 +94,6 @@ fn served_operations() -> Vec<(&'static str, Vec<&'static str>)> {
             crate::access_analyzer::SERVICE,
             crate::access_analyzer::routes::operation_names(),
         ),
-        ("cloudtrail", vec!["LookupEvents"]),
         (
             crate::metrics::WORKLOAD_SERVICE,
             crate::workload::ENDPOINT_ACTIONS.to_vec(),
@@ -104,4 +103,16 @@ fn served_operations() -> Vec<(&'static str, Vec<&'static str>)> {
             crate::cloudtrail::OPERATIONS.to_vec(),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_service_has_one_set_of_series() {
+        let served = super::served_operations();
+        let mut names: Vec<&str> = served.iter().map(|(name, _)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), served.len(), "a service is registered twice");
+    }
 }
