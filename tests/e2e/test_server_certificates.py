@@ -1,5 +1,5 @@
-"""IAM server certificates: upload with a chain and tags (RSA and ECDSA keys, PKCS #8
-and PKCS #1), get (never the private key), list by path, rename and move, tags, delete,
+"""IAM server certificates: upload with a chain and tags (RSA and ECDSA keys, PKCS #8,
+PKCS #1 and SEC 1), get (never the private key), list by path, rename and move, tags, delete,
 the account summary's count; refusals: malformed or expired certificates, a key that
 is not the certificate's, unreadable keys, duplicate names, authorization by ARN. The
 private key is not readable in the data directory. Certificates come from `cryptography`."""
@@ -109,6 +109,17 @@ def test_other_key_kinds_and_refusals(root):
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ec_name = unique("ec")
     root.upload_server_certificate(ServerCertificateName=ec_name, CertificateBody=pem_cert(issue(ec_key)), PrivateKey=pkcs8(ec_key))
+    # OpenSSL's own EC form (SEC 1, "EC PRIVATE KEY"), on P-384.
+    sec1_key = ec.generate_private_key(ec.SECP384R1())
+    sec1_name = unique("sec1")
+    root.upload_server_certificate(ServerCertificateName=sec1_name, CertificateBody=pem_cert(issue(sec1_key)), PrivateKey=pkcs1(sec1_key))
+    err = error_of(
+        root.upload_server_certificate,
+        ServerCertificateName=unique("x"),
+        CertificateBody=pem_cert(issue(ec_key)),
+        PrivateKey=pkcs1(ec.generate_private_key(ec.SECP256R1())),
+    )
+    assert err["Code"] == "KeyPairMismatch"
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     rsa_cert = issue(rsa_key)
     pkcs1_name = unique("pkcs1")
@@ -134,7 +145,7 @@ def test_other_key_kinds_and_refusals(root):
     assert err["Code"] == "MalformedCertificate"
     err = error_of(root.upload_server_certificate, ServerCertificateName=pkcs1_name.upper(), CertificateBody=pem_cert(rsa_cert), PrivateKey=pkcs8(rsa_key))
     assert err["Code"] == "EntityAlreadyExists"
-    for name in [ec_name, pkcs1_name]:
+    for name in [ec_name, sec1_name, pkcs1_name]:
         root.delete_server_certificate(ServerCertificateName=name)
 
 

@@ -7,6 +7,8 @@ use base64::Engine;
 use store::Timestamp;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::der::{der, Der};
+
 /// Why a certificate was refused (`MalformedCertificate`, AWS's wording).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateError(pub String);
@@ -98,7 +100,8 @@ pub enum KeyIssue {
     Mismatch,
 }
 
-/// Checks that `private_key_pem` (PKCS #8 RSA or ECDSA P-256/P-384, or PKCS #1 RSA) is
+/// Checks that `private_key_pem` (PKCS #8 RSA or ECDSA P-256/P-384, PKCS #1 RSA, or
+/// SEC 1 ECDSA) is
 /// the private half of `certificate`'s public key.
 pub fn check_private_key(private_key_pem: &str, certificate: &Certificate) -> Result<(), KeyIssue> {
     use ring::signature::{
@@ -119,6 +122,17 @@ pub fn check_private_key(private_key_pem: &str, certificate: &Certificate) -> Re
             .map(|pair| pair.public_key().as_ref().to_vec())
             .ok_or(KeyIssue::Unreadable)?
         }
+    } else if let Ok([der]) = pem_blocks(private_key_pem, "EC PRIVATE KEY").as_deref() {
+        let pkcs8 = sec1_as_pkcs8(der).ok_or(KeyIssue::Unreadable)?;
+        let rng = ring::rand::SystemRandom::new();
+        [
+            &ECDSA_P256_SHA256_ASN1_SIGNING,
+            &ECDSA_P384_SHA384_ASN1_SIGNING,
+        ]
+        .into_iter()
+        .find_map(|alg| EcdsaKeyPair::from_pkcs8(alg, &pkcs8, &rng).ok())
+        .map(|pair| pair.public_key().as_ref().to_vec())
+        .ok_or(KeyIssue::Unreadable)?
     } else if let Ok([der]) = pem_blocks(private_key_pem, "RSA PRIVATE KEY").as_deref() {
         RsaKeyPair::from_der(der)
             .map_err(|_| KeyIssue::Unreadable)?
@@ -133,6 +147,27 @@ pub fn check_private_key(private_key_pem: &str, certificate: &Certificate) -> Re
     } else {
         Err(KeyIssue::Mismatch)
     }
+}
+
+/// `id-ecPublicKey` (1.2.840.10045.2.1), DER-encoded.
+const EC_PUBLIC_KEY_OID: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+
+/// An SEC 1 `ECPrivateKey` (OpenSSL's `EC PRIVATE KEY`) wrapped as PKCS #8, the form
+/// `ring` reads (it then checks the key and its embedded public key). The curve comes
+/// from the key's own `[0]` parameters.
+fn sec1_as_pkcs8(sec1: &[u8]) -> Option<Vec<u8>> {
+    let mut fields = Der(Der(sec1).expect(0x30)?);
+    fields.expect(0x02)?;
+    fields.expect(0x04)?;
+    let curve = Der(fields.expect(0xa0)?).expect(0x06)?;
+    let algorithm = der(
+        0x30,
+        &[der(0x06, EC_PUBLIC_KEY_OID), der(0x06, curve)].concat(),
+    );
+    Some(der(
+        0x30,
+        &[vec![0x02, 0x01, 0x00], algorithm, der(0x04, sec1)].concat(),
+    ))
 }
 
 /// A PEM block with `label`.

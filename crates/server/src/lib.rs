@@ -23,6 +23,7 @@ pub mod config;
 pub mod context;
 pub mod credentials;
 pub mod delegation;
+pub mod der;
 pub mod error;
 pub mod http;
 pub mod identity;

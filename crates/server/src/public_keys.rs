@@ -7,11 +7,15 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use md5::{Digest, Md5};
 
+use crate::der::{der, Der};
+
 /// The smallest modulus IAM accepts, in bits.
 pub const MIN_BITS: usize = 2048;
 
 /// `rsaEncryption` (1.2.840.113549.1.1.1), DER-encoded.
 const RSA_ENCRYPTION_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+
+const MALFORMED: KeyError = KeyError::Invalid("malformed key");
 
 /// Why a key was refused: AWS's two error codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +81,13 @@ impl RsaPublicKey {
     }
 
     fn from_spki(der: &[u8]) -> Result<Self, KeyError> {
-        let spki = Der(der).expect(0x30)?;
+        let spki = Der(der).expect(0x30).ok_or(MALFORMED)?;
         let mut fields = Der(spki);
-        let mut algorithm = Der(fields.expect(0x30)?);
-        if algorithm.expect(0x06)? != RSA_ENCRYPTION_OID {
+        let mut algorithm = Der(fields.expect(0x30).ok_or(MALFORMED)?);
+        if algorithm.expect(0x06).ok_or(MALFORMED)? != RSA_ENCRYPTION_OID {
             return Err(KeyError::Invalid("the key is not an RSA key"));
         }
-        let bits = fields.expect(0x03)?;
+        let bits = fields.expect(0x03).ok_or(MALFORMED)?;
         match bits.split_first() {
             Some((0, pkcs1)) => Self::from_pkcs1(pkcs1),
             _ => Err(KeyError::Invalid("malformed key")),
@@ -91,9 +95,9 @@ impl RsaPublicKey {
     }
 
     fn from_pkcs1(der: &[u8]) -> Result<Self, KeyError> {
-        let mut fields = Der(Der(der).expect(0x30)?);
-        let n = unsigned(fields.expect(0x02)?);
-        let e = unsigned(fields.expect(0x02)?);
+        let mut fields = Der(Der(der).expect(0x30).ok_or(MALFORMED)?);
+        let n = unsigned(fields.expect(0x02).ok_or(MALFORMED)?);
+        let e = unsigned(fields.expect(0x02).ok_or(MALFORMED)?);
         Self::checked(n, e)
     }
 
@@ -192,25 +196,6 @@ fn ssh_string(out: &mut Vec<u8>, value: &[u8]) {
     out.extend_from_slice(value);
 }
 
-/// A DER element: tag, definite length, content.
-fn der(tag: u8, content: &[u8]) -> Vec<u8> {
-    let len = content.len();
-    let mut out = vec![tag];
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend_from_slice(&bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
 /// Reads SSH wire strings.
 struct SshReader<'a>(&'a [u8]);
 
@@ -222,35 +207,6 @@ impl<'a> SshReader<'a> {
         let value = rest.get(..len).ok_or(malformed.clone())?;
         self.0 = rest.get(len..).ok_or(malformed)?;
         Ok(value)
-    }
-}
-
-/// Reads DER elements in sequence.
-struct Der<'a>(&'a [u8]);
-
-impl<'a> Der<'a> {
-    /// The content of the next element, which must have `tag`.
-    fn expect(&mut self, tag: u8) -> Result<&'a [u8], KeyError> {
-        let malformed = KeyError::Invalid("malformed key");
-        let (&found, rest) = self.0.split_first().ok_or(malformed.clone())?;
-        if found != tag {
-            return Err(malformed);
-        }
-        let (&first, rest) = rest.split_first().ok_or(malformed.clone())?;
-        let (len, rest) = if first < 0x80 {
-            (first as usize, rest)
-        } else {
-            let count = (first & 0x7f) as usize;
-            if count == 0 || count > 4 {
-                return Err(malformed);
-            }
-            let bytes = rest.get(..count).ok_or(malformed.clone())?;
-            let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | b as usize);
-            (len, rest.get(count..).ok_or(malformed.clone())?)
-        };
-        let content = rest.get(..len).ok_or(malformed.clone())?;
-        self.0 = rest.get(len..).ok_or(malformed)?;
-        Ok(content)
     }
 }
 
