@@ -111,10 +111,17 @@ fn to_witness(problem: &Problem<'_>, dims: &Dimensions, request: &Request) -> Wi
                 .map(|v| (key.clone(), v.values.clone()))
         })
         .collect();
+    let principal_account = (resource_based && !request.principal.account.is_empty())
+        .then(|| request.principal.account.clone());
+    let principal_role = resource_based
+        .then(|| request.principal.role_arn.clone())
+        .flatten();
     Witness {
         action: request.action.clone(),
         resource: request.resource.arn.clone(),
         principal,
+        principal_account,
+        principal_role,
         context,
     }
 }

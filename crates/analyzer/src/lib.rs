@@ -172,6 +172,11 @@ pub struct Witness {
     pub action: String,
     pub resource: String,
     pub principal: Option<String>,
+    /// The caller's account, for IAM and STS callers of resource-based policies (a
+    /// caller named by unique id carries no account in its text).
+    pub principal_account: Option<String>,
+    /// The role a role session was made from, with its path.
+    pub principal_role: Option<String>,
     pub context: Vec<(String, Vec<String>)>,
 }
 

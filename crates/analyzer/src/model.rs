@@ -185,6 +185,12 @@ impl<'a> Problem<'a> {
         let resource_account =
             principals::fresh_account(&named, &[IDENTITY_ACCOUNT, public_account.as_str()]);
         let callers = principals::candidate_callers(&asts, &public_account);
+        let inexact = principals::wildcard_principals(&asts)
+            .into_iter()
+            .map(|p| {
+                format!("the principal {p} holds a wildcard inside, which is not decided exactly")
+            })
+            .collect();
         let mut problem = Problem {
             sources,
             extras,
@@ -192,7 +198,7 @@ impl<'a> Problem<'a> {
             columns,
             resource_account,
             callers,
-            inexact: Vec::new(),
+            inexact,
             allow_masks: Vec::new(),
             deny_masks: Vec::new(),
         };

@@ -163,16 +163,35 @@ pub(crate) fn candidate_callers(policies: &[&Policy], fresh: &str) -> Vec<Caller
         principal: other(PrincipalKind::Federated, "unnamed-provider.example.com"),
         public: false,
     });
-    for (ty, value) in principal_values(policies) {
+    let values = principal_values(policies);
+    let roles: Vec<&str> = values
+        .iter()
+        .filter(|(ty, v)| *ty == PrincipalType::Aws && arn_resource(v).starts_with("role/"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let mut accounts = vec![fresh.to_string()];
+    accounts.extend(named_accounts(policies));
+    for (ty, value) in &values {
+        let value = value.clone();
         match ty {
             PrincipalType::Aws => {
                 if value == "*" || is_account_id(&value) {
                     continue;
                 }
-                let Some(account) = arn_account(&value) else {
-                    continue;
-                };
-                named_arn_callers(&value, account, &mut out);
+                match arn_account(&value) {
+                    Some(account) => named_arn_callers(&value, account, &roles, &mut out),
+                    None => {
+                        // A value without an account of its own (a unique id such as
+                        // `AIDA...`, an ARN with a wildcard account): the engine names
+                        // the caller whose ARN is that text, of whatever account.
+                        for account in &accounts {
+                            out.push(Caller {
+                                principal: iam(PrincipalKind::User, value.clone(), account, None),
+                                public: false,
+                            });
+                        }
+                    }
+                }
             }
             PrincipalType::Service => out.push(Caller {
                 principal: other(PrincipalKind::Service, &value),
@@ -193,10 +212,26 @@ pub(crate) fn candidate_callers(policies: &[&Policy], fresh: &str) -> Vec<Caller
     out
 }
 
+/// The resource part of an ARN (`role/ops/Admin`), empty when there is none.
+fn arn_resource(arn: &str) -> &str {
+    arn.splitn(6, ':').nth(5).unwrap_or_default()
+}
+
+/// `AWS` principal values with a wildcard inside (`arn:aws:iam::*:root`): the engine
+/// compares them as text, and AWS does not document them as patterns.
+pub(crate) fn wildcard_principals(policies: &[&Policy]) -> Vec<String> {
+    principal_values(policies)
+        .into_iter()
+        .filter(|(ty, v)| *ty == PrincipalType::Aws && v != "*" && v.contains(['*', '?']))
+        .map(|(_, v)| v)
+        .collect()
+}
+
 /// The callers an IAM or STS ARN in a `Principal` element stands for: the identity
-/// itself, and for a role, a session of it.
-fn named_arn_callers(arn: &str, account: &str, out: &mut Vec<Caller>) {
-    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+/// itself, and for a role, a session of it. A session names its role only by name, so
+/// it stands for a session of each named role of that name (with any path) as well.
+fn named_arn_callers(arn: &str, account: &str, roles: &[&str], out: &mut Vec<Caller>) {
+    let resource = arn_resource(arn);
     let partition = arn.split(':').nth(1).unwrap_or("aws");
     let mut push = |principal| {
         out.push(Caller {
@@ -224,6 +259,19 @@ fn named_arn_callers(arn: &str, account: &str, out: &mut Vec<Caller>) {
             account,
             Some(format!("arn:{partition}:iam::{account}:role/{role}")),
         ));
+        for named in roles {
+            let same_role = arn_account(named) == Some(account)
+                && named.split(':').nth(1) == Some(partition)
+                && arn_resource(named).rsplit('/').next() == Some(role);
+            if same_role && !named.ends_with(&format!(":role/{role}")) {
+                push(iam(
+                    PrincipalKind::AssumedRole,
+                    arn.to_string(),
+                    account,
+                    Some((*named).to_string()),
+                ));
+            }
+        }
     } else if resource.starts_with("federated-user/") {
         push(iam(
             PrincipalKind::FederatedUser,

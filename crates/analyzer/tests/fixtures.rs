@@ -80,11 +80,20 @@ fn engine_allows(policy_text: &str, resource_based: bool, w: &Witness) -> bool {
     let (principal, set, account) = if resource_based {
         let arn = w.principal.clone().unwrap_or_default();
         let kind = principal_kind(&arn);
-        let account = arn.split(':').nth(4).unwrap_or("").to_string();
-        let role_arn = (kind == PrincipalKind::AssumedRole).then(|| {
+        let account = w
+            .principal_account
+            .clone()
+            .unwrap_or_else(|| arn.split(':').nth(4).unwrap_or("").to_string());
+        let role_arn = w.principal_role.clone();
+        if kind == PrincipalKind::AssumedRole {
             let role = arn.split('/').nth(1).unwrap_or("");
-            format!("arn:aws:iam::{account}:role/{role}")
-        });
+            let parent = role_arn.clone().unwrap_or_default();
+            assert!(
+                parent.ends_with(&format!("/{role}"))
+                    && parent.contains(&format!("::{account}:role/")),
+                "session {arn} with parent {parent}"
+            );
+        }
         let allow_all = CompiledPolicy::from_text(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
             "caller",
@@ -148,7 +157,10 @@ fn engine_allows(policy_text: &str, resource_based: bool, w: &Witness) -> bool {
 }
 
 fn principal_kind(arn: &str) -> PrincipalKind {
-    if arn == "anonymous" {
+    if arn.starts_with("AIDA") || arn.starts_with("AROA") {
+        // A unique id names an IAM identity.
+        PrincipalKind::User
+    } else if arn == "anonymous" {
         PrincipalKind::Anonymous
     } else if arn.ends_with(":root") {
         PrincipalKind::Root
