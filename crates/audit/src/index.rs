@@ -87,24 +87,27 @@ impl Event {
     }
 
     /// Every (attribute, value) a lookup can find this event by.
-    fn keys(&self) -> Vec<(LookupKey, String)> {
+    fn keys(&self) -> Vec<(LookupKey, &str)> {
         let mut keys = vec![
-            (LookupKey::EventId, self.event_id.clone()),
-            (LookupKey::EventName, self.event_name.clone()),
-            (LookupKey::EventSource, self.event_source.clone()),
-            (LookupKey::ReadOnly, self.read_only.to_string()),
+            (LookupKey::EventId, self.event_id.as_str()),
+            (LookupKey::EventName, self.event_name.as_str()),
+            (LookupKey::EventSource, self.event_source.as_str()),
+            (
+                LookupKey::ReadOnly,
+                if self.read_only { "true" } else { "false" },
+            ),
         ];
         if let Some(u) = &self.username {
-            keys.push((LookupKey::Username, u.clone()));
+            keys.push((LookupKey::Username, u));
         }
         if let Some(k) = &self.access_key_id {
-            keys.push((LookupKey::AccessKeyId, k.clone()));
+            keys.push((LookupKey::AccessKeyId, k));
         }
         for (kind, name) in &self.resources {
-            keys.push((LookupKey::ResourceType, kind.clone()));
-            keys.push((LookupKey::ResourceName, name.clone()));
+            keys.push((LookupKey::ResourceType, kind));
+            keys.push((LookupKey::ResourceName, name));
         }
-        keys.sort_by(|a, b| (a.0 as u8, &a.1).cmp(&(b.0 as u8, &b.1)));
+        keys.sort_by(|a, b| (a.0 as u8, a.1).cmp(&(b.0 as u8, b.1)));
         keys.dedup();
         keys
     }
@@ -157,14 +160,20 @@ pub struct Query<'a> {
     pub before: Option<u64>,
 }
 
+/// One account's posting lists.
+#[derive(Default)]
+struct AccountPostings {
+    all: VecDeque<u64>,
+    by_key: HashMap<LookupKey, HashMap<String, VecDeque<u64>>>,
+}
+
 #[derive(Default)]
 struct Inner {
     events: VecDeque<Arc<Event>>,
     /// The sequence number of `events[0]`.
     first_seq: u64,
     next_seq: u64,
-    postings: HashMap<(String, LookupKey, String), VecDeque<u64>>,
-    by_account: HashMap<String, VecDeque<u64>>,
+    accounts: HashMap<String, AccountPostings>,
 }
 
 pub struct EventIndex {
@@ -200,18 +209,20 @@ impl EventIndex {
         if inner.events.is_empty() {
             inner.first_seq = seq;
         }
+        let postings = match inner.accounts.get_mut(&event.account) {
+            Some(p) => p,
+            None => inner.accounts.entry(event.account.clone()).or_default(),
+        };
+        postings.all.push_back(seq);
         for (key, value) in event.keys() {
-            inner
-                .postings
-                .entry((event.account.clone(), key, value))
-                .or_default()
-                .push_back(seq);
+            let values = postings.by_key.entry(key).or_default();
+            match values.get_mut(value) {
+                Some(list) => list.push_back(seq),
+                None => {
+                    values.insert(value.to_owned(), VecDeque::from([seq]));
+                }
+            }
         }
-        inner
-            .by_account
-            .entry(event.account.clone())
-            .or_default()
-            .push_back(seq);
         inner.events.push_back(Arc::new(event));
         while inner.events.len() > self.capacity {
             inner.evict_oldest();
@@ -235,13 +246,12 @@ impl EventIndex {
         let Ok(inner) = self.inner.read() else {
             return empty;
         };
+        let postings = inner.accounts.get(q.account);
         let list = match q.attribute {
-            Some((key, value)) => {
-                inner
-                    .postings
-                    .get(&(q.account.to_owned(), key, value.to_owned()))
-            }
-            None => inner.by_account.get(q.account),
+            Some((key, value)) => postings
+                .and_then(|p| p.by_key.get(&key))
+                .and_then(|values| values.get(value)),
+            None => postings.map(|p| &p.all),
         };
         let Some(list) = list else {
             return empty;
@@ -283,21 +293,23 @@ impl Inner {
             return;
         };
         self.first_seq = event.seq + 1;
+        let Some(postings) = self.accounts.get_mut(&event.account) else {
+            return;
+        };
         for (key, value) in event.keys() {
-            let k = (event.account.clone(), key, value);
-            if let Some(list) = self.postings.get_mut(&k) {
-                if list.front() == Some(&event.seq) {
-                    list.pop_front();
-                }
-                if list.is_empty() {
-                    self.postings.remove(&k);
+            if let Some(values) = postings.by_key.get_mut(&key) {
+                if let Some(list) = values.get_mut(value) {
+                    if list.front() == Some(&event.seq) {
+                        list.pop_front();
+                    }
+                    if list.is_empty() {
+                        values.remove(value);
+                    }
                 }
             }
         }
-        if let Some(list) = self.by_account.get_mut(&event.account) {
-            if list.front() == Some(&event.seq) {
-                list.pop_front();
-            }
+        if postings.all.front() == Some(&event.seq) {
+            postings.all.pop_front();
         }
     }
 }

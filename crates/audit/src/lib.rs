@@ -20,6 +20,7 @@ pub mod digest;
 pub mod index;
 pub mod keys;
 pub mod layout;
+mod queue;
 pub mod record;
 pub mod tail;
 pub mod time;

@@ -1,8 +1,7 @@
 //! The trail as the server holds it: `append` serializes a record, adds it to the
 //! lookup index and queues its line for the writer thread; nothing on the request path
 //! touches a file.
-use std::sync::mpsc::{sync_channel, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::SystemTime;
 
@@ -11,10 +10,11 @@ use crate::keys::DigestKey;
 use crate::layout;
 use crate::record::Record;
 use crate::time;
-use crate::writer::{LogWriter, Msg, Options};
+use crate::queue::Queue;
+use crate::writer::{LogWriter, Options};
 
 pub struct AuditTrail {
-    tx: SyncSender<Msg>,
+    queue: Arc<Queue>,
     thread: Mutex<Option<JoinHandle<()>>>,
     index: EventIndex,
 }
@@ -23,24 +23,24 @@ impl AuditTrail {
     /// Recovers the directory, rebuilds the lookup index from its files and starts the
     /// writer thread.
     pub fn open(opts: Options, key: DigestKey) -> Result<Self, String> {
-        let queue = opts.queue;
+        let queue = Arc::new(Queue::new(opts.queue_bytes));
         let dir = opts.dir.clone();
         let writer = LogWriter::open(opts, key)?;
         let index = EventIndex::default();
         load_index(&dir, &index);
-        let (tx, rx) = sync_channel(queue);
+        let writer_queue = queue.clone();
         let thread = std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || writer.run(rx))
+            .spawn(move || writer.run(&writer_queue))
             .map_err(|e| format!("cannot start the audit writer: {e}"))?;
         Ok(AuditTrail {
-            tx,
+            queue,
             thread: Mutex::new(Some(thread)),
             index,
         })
     }
 
-    /// Records one event. Waits only when the writer is [`Options::queue`] records
+    /// Records one event. Waits only when the writer is [`Options::queue_bytes`]
     /// behind (records are never dropped).
     pub fn append(&self, record: &Record) {
         let line = match serde_json::to_string(record) {
@@ -51,7 +51,7 @@ impl AuditTrail {
             }
         };
         self.index.insert(record, &line);
-        if self.tx.send(Msg::Line(line.into_bytes())).is_err() {
+        if !self.queue.push(line.as_bytes()) {
             tracing::error!("audit record after the trail was closed");
         }
     }
@@ -62,16 +62,12 @@ impl AuditTrail {
 
     /// Waits until everything appended so far is on disk and covered by a digest.
     pub fn flush(&self) {
-        let (ack, done) = sync_channel(1);
-        if self.tx.send(Msg::Flush(ack)).is_ok() {
-            let _ = done.recv();
-        }
+        self.queue.flush();
     }
 
     /// Writes what is queued, signs a last digest and stops the writer.
     pub fn close(&self) {
-        self.flush();
-        let _ = self.tx.send(Msg::Close);
+        self.queue.close();
         let handle = self.thread.lock().ok().and_then(|mut t| t.take());
         if let Some(handle) = handle {
             let _ = handle.join();
