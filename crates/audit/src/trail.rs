@@ -8,9 +8,9 @@ use std::time::SystemTime;
 use crate::index::{EventIndex, LOOKBACK_DAYS};
 use crate::keys::DigestKey;
 use crate::layout;
+use crate::queue::Queue;
 use crate::record::Record;
 use crate::time;
-use crate::queue::Queue;
 use crate::writer::{LogWriter, Options};
 
 pub struct AuditTrail {

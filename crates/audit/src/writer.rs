@@ -189,8 +189,7 @@ impl LogWriter {
             } else if sync_due {
                 self.report(Self::sync);
             }
-            if !self.pending.is_empty() && self.last_digest.elapsed() >= self.opts.digest_interval
-            {
+            if !self.pending.is_empty() && self.last_digest.elapsed() >= self.opts.digest_interval {
                 self.report(Self::digest);
             }
             let too_big = self.file_bytes >= self.opts.max_file_bytes;
