@@ -230,19 +230,25 @@ pub(crate) fn check_access_not_granted(
     access: &[Access],
     policy_type: AccessCheckPolicyType,
 ) -> Result<CheckOutcome, CheckError> {
-    if access.is_empty() {
-        return Err(CheckError::InvalidParameter(
-            "The access list must contain an entry with actions or resources.".to_string(),
-        ));
-    }
     if access.len() > 1 {
         return Err(CheckError::InvalidParameter(
             "The access list can contain at most 1 entry.".to_string(),
         ));
     }
+    // The model allows an empty access list (a minimum of 0 entries) without saying
+    // what it checks. It is read conservatively as "any access": the check fails
+    // whenever the policy grants anything, so it never passes a policy that AWS might
+    // find granting access. An entry itself must list actions or resources.
+    let any_access = Access::default();
+    let listed = !access.is_empty();
+    let access = if access.is_empty() {
+        std::slice::from_ref(&any_access)
+    } else {
+        access
+    };
     let mut extras = Vec::new();
     for entry in access {
-        if entry.actions.is_empty() && entry.resources.is_empty() {
+        if listed && entry.actions.is_empty() && entry.resources.is_empty() {
             return Err(CheckError::InvalidParameter(
                 "An access entry must specify at least one action or resource.".to_string(),
             ));
@@ -258,9 +264,11 @@ pub(crate) fn check_access_not_granted(
             )));
         }
         for action in &entry.actions {
-            let valid = action
-                .split_once(':')
-                .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty() && !a.contains(':'));
+            // Any action text of a policy: `*`, or `service:name` with wildcards.
+            let valid = action == "*"
+                || action
+                    .split_once(':')
+                    .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty() && !a.contains(':'));
             if !valid {
                 return Err(CheckError::InvalidParameter(format!(
                     "The action {action} is not valid: use the form service:action."
