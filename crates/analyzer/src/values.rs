@@ -90,7 +90,9 @@ pub(crate) fn documented_type(key: &str) -> Option<Family> {
     const GLOBAL: [(&str, Family); 10] = [
         ("aws:sourceip", Family::Ip),
         ("aws:currenttime", Family::Date),
-        ("aws:epochtime", Family::Date),
+        // Seconds since the epoch, documented as Date and Numeric: a number, which the
+        // date operators read too (numeric keys admit date operators below).
+        ("aws:epochtime", Family::Numeric),
         ("aws:tokenissuetime", Family::Date),
         ("aws:multifactorauthpresent", Family::Bool),
         ("aws:multifactorauthage", Family::Numeric),
