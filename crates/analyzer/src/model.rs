@@ -37,8 +37,9 @@ pub(crate) const IDENTITY_ACCOUNT: &str = "111122223333";
 pub(crate) const IDENTITY_CALLER: &str = "arn:aws:iam::111122223333:user/analyzer-caller";
 
 /// Condition keys that tie a request to its caller's identity or network: a public
-/// caller can only carry values of them that the policy does not name.
-const IDENTITY_KEYS: [&str; 14] = [
+/// caller can only carry values of them that the policy does not name (S3's "The
+/// meaning of public": a fixed `aws:SourceArn`, `aws:SourceVpc`, ..., a fixed KMS key).
+const IDENTITY_KEYS: [&str; 20] = [
     "aws:principalaccount",
     "aws:principalarn",
     "aws:principalorgid",
@@ -51,9 +52,29 @@ const IDENTITY_KEYS: [&str; 14] = [
     "aws:sourcevpc",
     "aws:sourcevpce",
     "aws:userid",
+    "aws:vpceaccount",
+    "aws:vpceorgid",
+    "aws:vpceorgpaths",
     "kms:calleraccount",
     "aws:principalservicename",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
 ];
+
+/// Whether a value of an identity key is out of a public caller's reach: a value the
+/// policy names, or an ARN in an account that a named ARN or ARN pattern fixes
+/// (`arn:aws:sns:*:111122223333:*`).
+fn names_caller(value: &str, named: &[&String]) -> bool {
+    let account = |arn: &str| {
+        arn.strip_prefix("arn:")
+            .and_then(|rest| rest.split(':').nth(3))
+            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_string)
+    };
+    named.iter().any(|n| n.eq_ignore_ascii_case(value))
+        || account(value).is_some_and(|a| named.iter().any(|n| account(n).as_deref() == Some(&a)))
+}
 
 /// One policy taking part in a check, parsed and ready for the engine.
 pub(crate) struct Source {
@@ -672,11 +693,9 @@ impl<'a> Problem<'a> {
                 }
                 let public = names.iter().zip(atom).all(|(key, value)| {
                     !IDENTITY_KEYS.contains(key)
-                        || value.as_ref().is_none_or(|v| {
-                            !v.values
-                                .iter()
-                                .any(|x| named.iter().any(|n| n.eq_ignore_ascii_case(x)))
-                        })
+                        || value
+                            .as_ref()
+                            .is_none_or(|v| !v.values.iter().any(|x| names_caller(x, &named)))
                 });
                 for (e, extra) in self.extras.iter().enumerate() {
                     if matches!(extra, Extra::Public) && !public {
@@ -786,10 +805,7 @@ impl<'a> Problem<'a> {
             if identity_key {
                 let public = match atom {
                     None => true,
-                    Some(v) => !v
-                        .values
-                        .iter()
-                        .any(|x| named.iter().any(|n| n.eq_ignore_ascii_case(x))),
+                    Some(v) => !v.values.iter().any(|x| names_caller(x, &named)),
                 };
                 for (e, extra) in self.extras.iter().enumerate() {
                     if matches!(extra, Extra::Public) && !public {
