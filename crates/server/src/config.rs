@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use store::SecretString;
 
+use crate::workload::declared::{self, DeclaredWorkload, WorkloadEntry};
+
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8181";
 pub const DEFAULT_DATA_DIR: &str = "./iamd-data";
 /// The largest request body accepted: room for IAM's largest request (several policy
@@ -22,6 +24,8 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Where the audit trail is written; `None` when auditing is off.
     pub audit_dir: Option<PathBuf>,
+    /// Workload bindings of the file's `[[workload]]` entries, checked.
+    pub workloads: Vec<DeclaredWorkload>,
 }
 
 /// The audit trail's directory inside the data directory, by default.
@@ -38,6 +42,10 @@ pub struct Settings {
     /// Whether every call is recorded in the audit trail (default: on).
     pub audit: Option<bool>,
     pub audit_dir: Option<PathBuf>,
+    /// `[[workload]]` entries: bindings served alongside the stored ones. Only the file
+    /// declares them (no flag or variable does).
+    #[serde(rename = "workload")]
+    pub workloads: Option<Vec<WorkloadEntry>>,
 }
 
 /// `on`/`off` (also `true`/`false`, `1`/`0`) of `--audit` and `IAMD_AUDIT`.
@@ -79,15 +87,22 @@ impl Settings {
             metrics_token: env("IAMD_METRICS_TOKEN").map(|t| MetricsToken(SecretString::new(t))),
             audit,
             audit_dir: env("IAMD_AUDIT_DIR").map(PathBuf::from),
+            workloads: None,
         })
     }
 
     /// The settings of a TOML file (`listen`, `data_dir`, `max_body_bytes`,
-    /// `metrics_token`, `audit`, `audit_dir`).
+    /// `metrics_token`, `audit`, `audit_dir` and `[[workload]]` entries).
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let mut settings: Settings =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for entry in settings.workloads.iter_mut().flatten() {
+            entry.anchor_paths(dir);
+        }
+        Ok(settings)
     }
 
     /// `self` where set, else `fallback`.
@@ -99,13 +114,14 @@ impl Settings {
             metrics_token: self.metrics_token.or(fallback.metrics_token),
             audit: self.audit.or(fallback.audit),
             audit_dir: self.audit_dir.or(fallback.audit_dir),
+            workloads: self.workloads.or(fallback.workloads),
         }
     }
 
     /// Fills in defaults and checks values.
     pub fn resolve(self) -> Result<Config, String> {
         let listen = self.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen = listen
+        let listen: SocketAddr = listen
             .parse()
             .map_err(|_| format!("listen: not a socket address: {listen}"))?;
         let data_dir = self
@@ -118,6 +134,22 @@ impl Settings {
                     .unwrap_or_else(|| data_dir.join(AUDIT_SUBDIR)),
             ),
         };
+        let workloads = self
+            .workloads
+            .unwrap_or_default()
+            .into_iter()
+            .map(WorkloadEntry::check)
+            .collect::<Result<Vec<_>, _>>()?;
+        declared::check_distinct(&workloads)?;
+        if let Some(w) = workloads
+            .iter()
+            .find(|w| w.listen.as_deref() == Some(listen.to_string().as_str()))
+        {
+            return Err(format!(
+                "[[workload]] {}: listens on the server's own address {listen}",
+                w.name
+            ));
+        }
         Ok(Config {
             listen,
             data_dir,
@@ -127,6 +159,7 @@ impl Settings {
                 .map(|t| t.0)
                 .filter(|t| !t.expose().is_empty()),
             audit_dir,
+            workloads,
         })
     }
 }
@@ -151,6 +184,7 @@ pub fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store::WorkloadKind;
 
     #[test]
     fn precedence_is_flags_env_file_defaults() {
@@ -203,6 +237,45 @@ mod tests {
         assert!(load(Settings::default(), None, bad)
             .unwrap_err()
             .contains("IAMD_AUDIT"));
+    }
+
+    #[test]
+    fn workload_entries_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("task.token"), "task-token-0123456789\n").unwrap();
+        let file = dir.path().join("iamd.toml");
+        std::fs::write(
+            &file,
+            "[[workload]]\nname = \"web\"\nkind = \"imds\"\ninstance_profile = \"web-profile\"\nlisten = \"127.0.0.1:9100\"\n\n\
+             [[workload]]\nname = \"task\"\nkind = \"container\"\nrole = \"task-role\"\ntoken_file = \"task.token\"\naccount_id = \"123456789012\"\n",
+        )
+        .unwrap();
+        let config = load(Settings::default(), Some(&file), |_| None).unwrap();
+        let [web, task] = config.workloads.as_slice() else {
+            panic!("two workloads expected: {:?}", config.workloads);
+        };
+        assert_eq!((web.kind, web.target.as_str()), (WorkloadKind::Imds, "web-profile"));
+        assert_eq!(web.listen.as_deref(), Some("127.0.0.1:9100"));
+        assert_eq!(task.kind, WorkloadKind::Container);
+        assert_eq!(task.account_id.as_deref(), Some("123456789012"));
+        // The token file is read relative to the configuration file; only its hash is kept.
+        assert_eq!(
+            task.token_sha256.as_deref(),
+            Some(crate::workload::container::token_hash("task-token-0123456789").as_slice())
+        );
+
+        // The server's own address is not a workload's.
+        let flags = Settings {
+            listen: Some("127.0.0.1:9100".into()),
+            ..Settings::default()
+        };
+        assert!(load(flags, Some(&file), |_| None)
+            .unwrap_err()
+            .contains("server's own address"));
+        std::fs::write(&file, "[[workload]]\nname = \"x\"\nkind = \"imds\"\n").unwrap();
+        assert!(load(Settings::default(), Some(&file), |_| None)
+            .unwrap_err()
+            .contains("needs instance_profile"));
     }
 
     #[test]

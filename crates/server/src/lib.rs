@@ -57,6 +57,9 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    // Declared workloads are settled before anything is served: a clash with a stored
+    // binding stops the start.
+    let declared = workload::declared::settle(&*store, &config.workloads).await?;
     let audit = match &config.audit_dir {
         Some(dir) => {
             let master_key = std::env::var(bootstrap::ENV_MASTER_KEY)
@@ -70,7 +73,7 @@ pub async fn serve(
         }
         None => None,
     };
-    let state = state::new_state_with_audit(store, config, audit.clone());
+    let state = state::new_state_with_audit(store, config, audit.clone(), declared);
     if let Ok(addr) = listener.local_addr() {
         state.web_identity.issuer.listening_on(addr);
     }

@@ -38,6 +38,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Credentials handed to bound workloads, until they are due for refresh.
     pub workload_credentials: crate::workload::cache::WorkloadCredentialCache,
+    /// Workload bindings of the configuration file's `[[workload]]` entries.
+    pub declared_workloads: crate::workload::declared::DeclaredBindings,
     /// `Authorization: Bearer` token `/metrics` requires, when set.
     pub metrics_token: Option<store::SecretString>,
     /// The audit trail every call is recorded in; `None` when auditing is off.
@@ -48,14 +50,16 @@ pub struct Shared {
 pub type AppState = Arc<Shared>;
 
 pub fn new_state(store: Arc<dyn Store>, config: &Config) -> AppState {
-    new_state_with_audit(store, config, None)
+    new_state_with_audit(store, config, None, Default::default())
 }
 
-/// The state of a server that records every call in `audit`.
+/// The state of a server that records every call in `audit` and serves the
+/// `declared_workloads` besides the stored ones.
 pub fn new_state_with_audit(
     store: Arc<dyn Store>,
     config: &Config,
     audit: Option<Arc<audit::AuditTrail>>,
+    declared_workloads: crate::workload::declared::DeclaredBindings,
 ) -> AppState {
     Arc::new(Shared {
         audit,
@@ -72,6 +76,7 @@ pub fn new_state_with_audit(
         metrics: Metrics::new(served_operations()),
         metrics_token: config.metrics_token.clone(),
         workload_credentials: Default::default(),
+        declared_workloads,
         store,
     })
 }

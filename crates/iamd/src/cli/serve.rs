@@ -15,7 +15,7 @@ pub struct Args {
     /// Directory of the database and the master key [env: IAMD_DATA_DIR] [default: ./iamd-data]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// TOML file with `listen`, `data_dir`, `max_body_bytes`, `metrics_token`, `audit`, `audit_dir` [env: IAMD_CONFIG]
+    /// TOML file with `listen`, `data_dir`, `max_body_bytes`, `metrics_token`, `audit`, `audit_dir` and `[[workload]]` entries [env: IAMD_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Log lines as `text` or `json` (one object per line) [env: IAMD_LOG_FORMAT] [default: text]
@@ -67,6 +67,7 @@ pub fn run(args: Args) -> u8 {
             .map(|t| config::MetricsToken(store::SecretString::new(t))),
         audit,
         audit_dir: args.audit_dir,
+        workloads: None,
     };
     let config = match config::load(flags, args.config.as_deref(), env) {
         Ok(c) => c,

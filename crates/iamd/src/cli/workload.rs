@@ -16,7 +16,7 @@ pub struct Common {
     /// Directory of the database and the master key [env: IAMD_DATA_DIR] [default: ./iamd-data]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// TOML file with `data_dir` and `listen` [env: IAMD_CONFIG]
+    /// TOML file with `data_dir`, `listen` and `[[workload]]` entries [env: IAMD_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -159,6 +159,15 @@ pub fn bind(args: BindArgs) -> u8 {
             }
             None => None,
         };
+        // The server would refuse to start with both; say so now.
+        if let Some(declared) = config.workloads.iter().find(|w| {
+            w.name.to_lowercase() == name.to_lowercase() || (listen.is_some() && w.listen == listen)
+        }) {
+            return Err(format!(
+                "the configuration file declares the workload {} with that name or listen address",
+                declared.name
+            ));
+        }
         let binding = store
             .create_workload_binding(NewWorkloadBinding {
                 name,

@@ -184,6 +184,7 @@ mod tests {
             max_body_bytes: 1024,
             metrics_token: None,
             audit_dir: None,
+            workloads: Vec::new(),
         };
         let state = crate::new_state(store, &config);
         let caller = Caller::user("123456789012", "AKIAX", "AIDAX", "jane", "/");

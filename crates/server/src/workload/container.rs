@@ -65,11 +65,7 @@ async fn answer(state: &AppState, headers: &HeaderMap) -> Response {
             "The Authorization header is missing.",
         );
     }
-    let binding = match state
-        .store
-        .workload_binding_by_token(&token_hash(token))
-        .await
-    {
+    let binding = match super::binding_by_token(state, &token_hash(token)).await {
         Ok(Some(binding)) if binding.kind == WorkloadKind::Container => binding,
         Ok(_) => {
             return error(

@@ -142,12 +142,7 @@ async fn answer(
     if request.method != Method::GET && request.method != Method::HEAD {
         return (UNKNOWN_ACTION, plain(StatusCode::METHOD_NOT_ALLOWED, ""));
     }
-    let binding = match endpoint
-        .state
-        .store
-        .workload_binding(&endpoint.binding)
-        .await
-    {
+    let binding = match super::binding_named(&endpoint.state, &endpoint.binding).await {
         Ok(Some(binding)) => binding,
         Ok(None) => return (UNKNOWN_ACTION, plain(StatusCode::NOT_FOUND, "")),
         Err(e) => {

@@ -1,6 +1,7 @@
 //! One listener per IMDS binding, kept in step with the store: bindings added or removed
 //! with `iamd workload bind|unbind` (another process, same data dir) are opened or
-//! closed within [`POLL_INTERVAL`], without a restart.
+//! closed within [`POLL_INTERVAL`], without a restart. Bindings declared in the
+//! configuration file are opened the same way.
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -33,7 +34,7 @@ pub async fn run(state: AppState) {
     let mut tick = tokio::time::interval(POLL_INTERVAL);
     loop {
         tick.tick().await;
-        let bindings = match state.store.list_workload_bindings().await {
+        let bindings = match super::all_bindings(&state).await {
             Ok(bindings) => bindings,
             Err(e) => {
                 tracing::error!(error = %e.message, "reading workload bindings");

@@ -9,9 +9,11 @@
 //! named after the workload's instance or task id, minted by the STS issuing code only
 //! when the role's trust policy trusts the endpoint's service principal
 //! (`ec2.amazonaws.com`, `ecs-tasks.amazonaws.com`) — [`trust`] — and kept until
-//! [`REFRESH_BEFORE`] their expiry ([`cache`]).
+//! [`REFRESH_BEFORE`] their expiry ([`cache`]). Bindings may also be declared in the
+//! configuration file ([`declared`]); they are served alongside the stored ones.
 pub mod cache;
 pub mod container;
+pub mod declared;
 pub mod imds;
 pub mod listeners;
 pub mod trust;
@@ -141,6 +143,42 @@ pub async fn credentials(
         role: Box::new(role),
         credentials: Box::new(credentials),
     })
+}
+
+/// The binding named `name`: a declared one, else a stored one.
+pub async fn binding_named(
+    state: &AppState,
+    name: &str,
+) -> store::StoreResult<Option<WorkloadBinding>> {
+    if let Some(binding) = state.declared_workloads.named(name) {
+        return Ok(Some(binding.clone()));
+    }
+    state.store.workload_binding(name).await
+}
+
+/// The binding whose container token hashes to `token_sha256`: a declared one, else a
+/// stored one.
+pub async fn binding_by_token(
+    state: &AppState,
+    token_sha256: &[u8],
+) -> store::StoreResult<Option<WorkloadBinding>> {
+    if let Some(binding) = state.declared_workloads.by_token(token_sha256) {
+        return Ok(Some(binding.clone()));
+    }
+    state.store.workload_binding_by_token(token_sha256).await
+}
+
+/// Every binding: the declared ones, then the stored ones whose name no declared one
+/// has (the server refuses to start on such a clash; a later `iamd workload bind` of a
+/// declared name loses to the declaration).
+pub async fn all_bindings(state: &AppState) -> store::StoreResult<Vec<WorkloadBinding>> {
+    let mut all: Vec<WorkloadBinding> = state.declared_workloads.all().cloned().collect();
+    for binding in state.store.list_workload_bindings().await? {
+        if state.declared_workloads.named(&binding.name).is_none() {
+            all.push(binding);
+        }
+    }
+    Ok(all)
 }
 
 /// The role a binding names: the instance profile's (IMDS) or the role itself

@@ -83,6 +83,7 @@ impl TestServer {
             max_body_bytes: 64 * 1024,
             metrics_token: None,
             audit_dir: Some(dir.path().join("audit")),
+            workloads: Vec::new(),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store: Arc<dyn store::Store> = Arc::new(store);
