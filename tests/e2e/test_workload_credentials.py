@@ -3,7 +3,8 @@ trusting ec2.amazonaws.com with AmazonS3ReadOnlyAccess, in an instance profile b
 an IMDSv2 endpoint with `iamd workload bind`; unmodified boto3 in a subprocess with no
 keys anywhere finds credentials through AWS_EC2_METADATA_SERVICE_ENDPOINT (or the
 container variables), is the assumed role, may read S3 in the simulator and may not
-write IAM. Roles that do not trust the endpoint's service principal get nothing."""
+write IAM. Roles that do not trust the endpoint's service principal get nothing. The same
+bindings may be declared in the configuration file's [[workload]] section."""
 import json
 import socket
 import subprocess
@@ -331,3 +332,119 @@ def test_bindings_are_listed_checked_and_removed(server):
     # Unbinding closes the endpoint of a running server.
     assert workload_cli(server, "unbind", "listed").returncode == 0
     assert wait_until(lambda: not _answers(base), timeout=10)
+
+
+def write_config(tmp_path, text) -> str:
+    path = tmp_path / "iamd.toml"
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def serve_until_exit(data_dir, config_path):
+    """`iamd serve` that is expected to refuse to start: (exit status, stderr)."""
+    import os
+
+    from conftest import root_env
+
+    result = subprocess.run(
+        [iamd_binary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", str(data_dir), "--config", config_path],
+        env={**os.environ, **root_env()},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result.returncode, result.stderr
+
+
+def test_bindings_declared_in_the_config_file(start_iamd, tmp_path):
+    port = free_port()
+    # The container token sits in its own file (relative to the config file); only its
+    # hash is kept by the server.
+    token = "declared-task-token-" + unique("t")
+    (tmp_path / "task.token").write_text(token + "\n")
+    config = write_config(tmp_path, f"""
+        [[workload]]
+        name = "declared-web"
+        kind = "imds"
+        instance_profile = "declared-profile"
+        listen = "127.0.0.1:{port}"
+
+        [[workload]]
+        name = "declared-task"
+        kind = "container"
+        role = "declared-task-role"
+        token_file = "task.token"
+    """)
+    server = start_iamd(env={"IAMD_CONFIG": config})
+    uri = f"{server.endpoint}/v1/workload-credentials"
+    # The roles are created after the server started: bindings resolve them at first use.
+    assert wait_until(lambda: "does not exist yet" in server.log_text())
+    status, _, body = http("GET", uri, {"Authorization": token})
+    assert (status, json.loads(body)["Code"]) == (404, "InstanceProfileNotFound")
+    root = server.root()
+    make_role(root, EC2_TRUST, "declared-web-role")
+    root.create_instance_profile(InstanceProfileName="declared-profile")
+    root.add_role_to_instance_profile(InstanceProfileName="declared-profile", RoleName="declared-web-role")
+    make_role(root, ECS_TRUST, "declared-task-role")
+
+    base = f"http://127.0.0.1:{port}"
+    wait_for_listener(base)
+    _, _, imds = imds_token(base)
+    instance_id = http("GET", f"{base}/latest/meta-data/instance-id", {"X-aws-ec2-metadata-token": imds})[2]
+    assert instance_id.startswith("i-") and len(instance_id) == 19
+
+    out = run_workload(server, tmp_path, AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/")
+    assert out["credentials"]["method"] == "iam-role"
+    assert out["arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/declared-web-role/{instance_id}"
+    assert out["create_user"] == "AccessDenied"
+
+    out = run_workload(
+        server, tmp_path,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI=uri,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN=token,
+    )
+    assert out["credentials"]["method"] == "container-role"
+    assert out["arn"].startswith(f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/declared-task-role/")
+    assert out["create_user"] == "AccessDenied"
+    assert http("GET", uri, {"Authorization": token + "x"})[0] == 401
+    assert token not in server.log_text()
+
+    # `iamd workload bind` will not take a name the config file declares.
+    taken = subprocess.run(
+        [iamd_binary(), "workload", "bind", "DECLARED-TASK", "--role", "declared-task-role",
+         "--data-dir", str(server.data_dir), "--config", config],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert taken.returncode == 1
+    assert "configuration file declares the workload declared-task" in taken.stderr
+    assert server.stop() == 0
+
+    # A restart serves the same instance id (the credentials' session name).
+    again = start_iamd(data_dir=server.data_dir, env={"IAMD_CONFIG": config}, name="again")
+    wait_for_listener(base)
+    _, _, imds = imds_token(base)
+    assert http("GET", f"{base}/latest/meta-data/instance-id", {"X-aws-ec2-metadata-token": imds})[2] == instance_id
+    assert again.stop() == 0
+
+    # A stored binding of a declared name: the server refuses to start, and says why.
+    bind(server, "declared-web", "--instance-profile", "declared-profile", "--listen", f"127.0.0.1:{free_port()}")
+    status, stderr = serve_until_exit(server.data_dir, config)
+    assert status != 0
+    assert "[[workload]] declared-web" in stderr and "iamd workload unbind declared-web" in stderr
+
+
+@pytest.mark.parametrize("entry, words", [
+    ('kind = "imds"\ninstance_profile = "p"\nlisten = "nowhere"', "not a socket address: nowhere"),
+    ('kind = "imds"\ninstance_profile = "p"', "needs listen"),
+    ('kind = "container"\nrole = "r"', "one of token_file and token_sha256"),
+    ('kind = "container"\nrole = "r"\ntoken_file = "missing.token"', "cannot read"),
+    ('kind = "container"\nrole = "r"\ntoken_sha256 = "00"', "64 hexadecimal digits"),
+    ('kind = "ecs"\nrole = "r"', "kind must be imds or container"),
+    ('kind = "container"\nrole = "r"\ntoken_sha256 = "' + "ab" * 32 + '"\naccount_id = "999999999999"',
+     "no account 999999999999"),
+])
+def test_bad_workload_entries_stop_the_start(tmp_path, entry, words):
+    config = write_config(tmp_path, '[[workload]]\nname = "bad"\n' + entry + "\n")
+    status, stderr = serve_until_exit(tmp_path / "data", config)
+    assert status != 0
+    assert words in stderr, stderr

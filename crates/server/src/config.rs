@@ -254,7 +254,10 @@ mod tests {
         let [web, task] = config.workloads.as_slice() else {
             panic!("two workloads expected: {:?}", config.workloads);
         };
-        assert_eq!((web.kind, web.target.as_str()), (WorkloadKind::Imds, "web-profile"));
+        assert_eq!(
+            (web.kind, web.target.as_str()),
+            (WorkloadKind::Imds, "web-profile")
+        );
         assert_eq!(web.listen.as_deref(), Some("127.0.0.1:9100"));
         assert_eq!(task.kind, WorkloadKind::Container);
         assert_eq!(task.account_id.as_deref(), Some("123456789012"));

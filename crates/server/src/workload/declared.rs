@@ -76,8 +76,7 @@ impl WorkloadEntry {
             .ok_or_else(|| format!("{at}: kind must be imds or container, not {:?}", self.kind))?;
         let (target, listen, token_sha256) = match kind {
             WorkloadKind::Imds => {
-                if self.role.is_some() || self.token_file.is_some() || self.token_sha256.is_some()
-                {
+                if self.role.is_some() || self.token_file.is_some() || self.token_sha256.is_some() {
                     return Err(format!(
                         "{at}: an imds workload takes instance_profile and listen, not role or a token"
                     ));
@@ -106,7 +105,9 @@ impl WorkloadEntry {
                 let role = non_empty(self.role)
                     .ok_or_else(|| format!("{at}: a container workload needs role"))?;
                 let hash = match (self.token_file, self.token_sha256) {
-                    (Some(file), None) => token_file_hash(&file).map_err(|e| format!("{at}: {e}"))?,
+                    (Some(file), None) => {
+                        token_file_hash(&file).map_err(|e| format!("{at}: {e}"))?
+                    }
                     (None, Some(hex)) => parse_sha256(&hex).map_err(|e| format!("{at}: {e}"))?,
                     _ => {
                         return Err(format!(
@@ -171,7 +172,10 @@ pub fn check_distinct(workloads: &[DeclaredWorkload]) -> Result<(), String> {
     for (i, a) in workloads.iter().enumerate() {
         for b in &workloads[..i] {
             if a.name.to_lowercase() == b.name.to_lowercase() {
-                return Err(format!("[[workload]]: the name {} is declared twice", a.name));
+                return Err(format!(
+                    "[[workload]]: the name {} is declared twice",
+                    a.name
+                ));
             }
             if a.listen.is_some() && a.listen == b.listen {
                 return Err(format!(
@@ -288,11 +292,7 @@ pub async fn settle(
             None => match accounts.as_slice() {
                 [only] => only.account_id.clone(),
                 [] => return Err(format!("{at}: the data dir has no account yet")),
-                _ => {
-                    return Err(format!(
-                        "{at}: several accounts: name one with account_id"
-                    ))
-                }
+                _ => return Err(format!("{at}: several accounts: name one with account_id")),
             },
         };
         warn_if_missing(store, w, &account_id).await;
@@ -431,8 +431,12 @@ mod tests {
         let a = imds("web", "127.0.0.1:9100").check().unwrap();
         let b = imds("WEB", "127.0.0.1:9101").check().unwrap();
         let c = imds("api", "127.0.0.1:9100").check().unwrap();
-        assert!(check_distinct(&[a.clone(), b]).unwrap_err().contains("twice"));
-        assert!(check_distinct(&[a.clone(), c]).unwrap_err().contains("same address"));
+        assert!(check_distinct(&[a.clone(), b])
+            .unwrap_err()
+            .contains("twice"));
+        assert!(check_distinct(&[a.clone(), c])
+            .unwrap_err()
+            .contains("same address"));
         let d = imds("api", "127.0.0.1:9101").check().unwrap();
         assert!(check_distinct(&[a, d]).is_ok());
     }
