@@ -35,7 +35,11 @@
 //!      service reference falls in the same class it replaces the representative;
 //!    - callers: `Principal` values compare by equality, so every named caller, a caller
 //!      of each named account, of an account nobody names, anonymous, and one unnamed
-//!      service and provider cover every class (`principals.rs`);
+//!      service and provider cover every class (`principals.rs`). A value without an
+//!      account of its own (a unique id) names the caller with that text in every
+//!      account tried, and a named role session also stands for a session of each
+//!      named role of that name, paths included. An `AWS` value with a wildcard inside
+//!      (`arn:aws:iam::*:root`) makes the check fail safe;
 //!    - each condition key: absent, plus the classes of its values — string and ARN
 //!      patterns by the same automata, numbers and dates by the points and open
 //!      intervals their constants cut, addresses by CIDR blocks as integer intervals,
@@ -82,8 +86,10 @@
 //! **Where the procedure is not exact, it fails safe**: it answers FAIL (never PASS)
 //! with a reason saying why: a relaxed failing class without a confirmed request, a key
 //! compared by operators of different types, more than four `Resource` entries with
-//! variables, or a search bound reached (automaton states, combinations of statements,
-//! work). Condition keys are independent of one another (unless tied as above) and of
+//! variables, a set operator on `Null` (whose meaning AWS does not document), a
+//! numeric constant too large to scale exactly, a multi-valued key compared with
+//! another key, or a search bound reached (automaton states, combinations of
+//! statements, work). Condition keys are independent of one another (unless tied as above) and of
 //! the caller (the engine reads them only from the request context); a key is tried
 //! with sets of values (a plain operator on a set holds when some value satisfies it,
 //! a negated one when every value does, as the engine reads it) unless AWS documents it
