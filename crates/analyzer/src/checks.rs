@@ -65,7 +65,7 @@ fn find(
     let mut witness = None;
     let mut unconfirmed = false;
     for (bits, path) in &reached.sets {
-        if !goal(problem, bits) {
+        if !goal(problem, bits) || problem.unreal(bits) {
             continue;
         }
         for column in bits.and(&allow).ones() {

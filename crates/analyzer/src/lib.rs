@@ -63,7 +63,8 @@
 //! are intervals whose endpoints and neighbours are tried, and caller classes are
 //! finite. The fold enumerates exactly the reachable intersections. Hence FAIL comes
 //! with a witness the engine confirmed, and PASS means no request in the domain
-//! (actions `service:name`, resources that are ARNs or `*`) satisfies the goal.
+//! (actions `service:name`, resources that are ARNs or `*`, and `*` not for an action
+//! named exactly whose reference lists a required resource type) satisfies the goal.
 //!
 //! **Keys compared with keys.** A condition whose value is a whole policy variable
 //! (`"aws:ResourceTag/team": "${aws:PrincipalTag/team}"`) ties two keys; tied keys form

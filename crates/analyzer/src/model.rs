@@ -152,6 +152,25 @@ pub(crate) enum Extra {
     },
     /// The caller is one of the public, with the identity keys a public caller can carry.
     Public,
+    /// The request is no real request: the resource is `*` and the action one that
+    /// always acts on a resource of a documented type. Set only for action classes
+    /// that hold one action (a literal action text, in any case), so that no class
+    /// mixes actions with and without resources.
+    StarForResourceAction,
+}
+
+/// Whether an action of the service reference always acts on a resource of some type
+/// (one of its resource types is required), so that `*` is never its resource. Actions
+/// whose types are all optional (`s3:GetObject`: an object or an access point object)
+/// are not told apart from actions that may act on none, so they keep `*`.
+fn always_has_resource(action: &str) -> bool {
+    let Some((prefix, name)) = action.split_once(':') else {
+        return false;
+    };
+    if action.contains(['*', '?']) {
+        return false;
+    }
+    awsdata::action(prefix, name).is_some_and(|a| a.resource_types.iter().any(|r| r.required))
 }
 
 /// The request space of one check.
@@ -186,8 +205,25 @@ pub(crate) struct Dimensions {
 impl<'a> Problem<'a> {
     pub(crate) fn new(
         sources: &'a [Source],
-        extras: Vec<Extra>,
+        mut extras: Vec<Extra>,
     ) -> Result<Problem<'a>, CheckError> {
+        let literal_resource_action = sources
+            .iter()
+            .flat_map(|s| s.ast.statements.iter())
+            .filter_map(|stmt| stmt.action.as_ref())
+            .flat_map(|block| block.list.items.iter())
+            .any(|item| always_has_resource(&item.value))
+            || extras.iter().any(|e| match e {
+                Extra::Access { action_texts, .. }
+                | Extra::Scope {
+                    texts: action_texts,
+                    ..
+                } => action_texts.iter().any(|t| always_has_resource(t)),
+                _ => false,
+            });
+        if literal_resource_action {
+            extras.push(Extra::StarForResourceAction);
+        }
         let mut offsets = Vec::with_capacity(sources.len());
         let mut columns = 0usize;
         for s in sources {
@@ -336,7 +372,7 @@ impl<'a> Problem<'a> {
                         note(t, &mut globs);
                     }
                 }
-                Extra::Public => {}
+                Extra::Public | Extra::StarForResourceAction => {}
             }
         }
         let classes = glob::explore(&globs, Domain::Action, MAX_STATES);
@@ -355,14 +391,74 @@ impl<'a> Problem<'a> {
                 }
             }
         }
+        let literals: Vec<String> = self
+            .action_texts()
+            .into_iter()
+            .filter(|t| always_has_resource(t))
+            .collect();
         let mut atoms = Vec::new();
         let mut bits = Vec::new();
         for rep in classes.representatives {
-            let b = self.action_bits(&rep);
-            atoms.push(real.get(&b).cloned().unwrap_or(rep));
+            let mut b = self.action_bits(&rep);
+            // A class matching a literal action text holds only that action, in any
+            // case (actions compare without case, and no other character folds to an
+            // ASCII letter): whether it acts on a resource is known.
+            let pinned = literals.iter().find(|l| l.eq_ignore_ascii_case(&rep));
+            let name = match pinned {
+                Some(literal) => literal.clone(),
+                None => {
+                    for (e, extra) in self.extras.iter().enumerate() {
+                        if matches!(extra, Extra::StarForResourceAction) {
+                            b.clear(self.extra_column(e));
+                        }
+                    }
+                    // Real actions are looked up by their statement columns alone.
+                    real.get(&b.or(&self.star_mask())).cloned().unwrap_or(rep)
+                }
+            };
+            atoms.push(name);
             bits.push(b);
         }
         (atoms, bits)
+    }
+
+    /// Every action text of the policies and of the check's own predicates.
+    fn action_texts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in self.sources {
+            for stmt in &s.ast.statements {
+                if let Some(block) = &stmt.action {
+                    out.extend(block.list.items.iter().map(|i| i.value.clone()));
+                }
+            }
+        }
+        for e in &self.extras {
+            match e {
+                Extra::Access { action_texts, .. } => out.extend(action_texts.iter().cloned()),
+                Extra::Scope { texts, .. } => out.extend(texts.iter().cloned()),
+                Extra::Public | Extra::StarForResourceAction => {}
+            }
+        }
+        out
+    }
+
+    /// The column of [`Extra::StarForResourceAction`], when the check has one.
+    fn star_mask(&self) -> Bits {
+        let mut m = Bits::default();
+        for (e, extra) in self.extras.iter().enumerate() {
+            if matches!(extra, Extra::StarForResourceAction) {
+                m.set(self.extra_column(e));
+            }
+        }
+        m
+    }
+
+    /// Whether a column set stands for no real request (see
+    /// [`Extra::StarForResourceAction`]).
+    pub(crate) fn unreal(&self, bits: &Bits) -> bool {
+        self.extras.iter().enumerate().any(|(e, extra)| {
+            matches!(extra, Extra::StarForResourceAction) && bits.get(self.extra_column(e))
+        })
     }
 
     fn action_bits(&self, action: &str) -> Bits {
@@ -373,7 +469,8 @@ impl<'a> Problem<'a> {
                     actions.is_empty() || actions.iter().any(|p| p.matches(action))
                 }
                 Extra::Scope { actions, .. } => actions.iter().any(|p| p.matches(action)),
-                Extra::Public => true,
+                // Decided per class in `action_atoms`.
+                Extra::Public | Extra::StarForResourceAction => true,
             };
             if !holds {
                 bits.clear(self.extra_column(e));
@@ -480,10 +577,15 @@ impl<'a> Problem<'a> {
             }
         }
         for (e, extra) in self.extras.iter().enumerate() {
-            if let Extra::Access { resources, .. } = extra {
-                if !(resources.is_empty() || resources.iter().any(|p| p.matches(arn))) {
-                    bits.clear(self.extra_column(e));
+            let holds = match extra {
+                Extra::Access { resources, .. } => {
+                    resources.is_empty() || resources.iter().any(|p| p.matches(arn))
                 }
+                Extra::StarForResourceAction => arn == "*",
+                _ => true,
+            };
+            if !holds {
+                bits.clear(self.extra_column(e));
             }
         }
         bits
