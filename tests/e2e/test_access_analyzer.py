@@ -538,6 +538,10 @@ def test_policy_checks(aa):
     out = aa.check_no_new_access(newPolicyDocument=more, existingPolicyDocument=read, policyType="IDENTITY_POLICY")
     assert out["result"] == "FAIL"
     assert out["reasons"][0]["statementIndex"] == 0 and out["reasons"][0]["statementId"] == "Wider"
+    # The witness: a concrete request the new policy allows and the existing one does not.
+    example = out["reasons"][-1]["description"]
+    assert example.startswith("Example request allowed: action s3:Get") and "on arn:aws:s3:::bucket/" in example
+    assert "s3:GetObject " not in example
     out = aa.check_no_new_access(newPolicyDocument=read, existingPolicyDocument=more, policyType="IDENTITY_POLICY")
     assert out["result"] == "PASS" and out["reasons"] == []
 

@@ -45,17 +45,19 @@ def test_new_access_fails_with_aws_json(tmp_path):
     old, new = write(tmp_path, "old.json", EXISTING), write(tmp_path, "new.json", NEW)
     run = iamd("check-no-new-access", old, new, "--format", "json")
     assert run.returncode == 1, run.stderr
-    assert json.loads(run.stdout) == {
-        "result": "FAIL",
-        "message": "The modified permissions grant new access compared to your existing policy.",
-        "reasons": [
-            {
-                "description": "New access in the statement with index: 0.",
-                "statementIndex": 0,
-                "statementId": "Read",
-            }
-        ],
+    body = json.loads(run.stdout)
+    assert body["result"] == "FAIL"
+    assert body["message"] == "The modified permissions grant new access compared to your existing policy."
+    assert body["reasons"][0] == {
+        "description": "New access in the statement with index: 0.",
+        "statementIndex": 0,
+        "statementId": "Read",
     }
+    # The engine-confirmed example request comes last, as a reason without a statement.
+    assert len(body["reasons"]) == 2
+    example = body["reasons"][1]
+    assert set(example) == {"description"}
+    assert example["description"].startswith("Example request allowed: action s3:GetObjectAcl on arn:aws:s3:::amzn-s3-demo-bucket")
 
 
 def test_new_access_text_names_the_witness(tmp_path):

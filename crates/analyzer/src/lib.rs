@@ -222,6 +222,35 @@ impl fmt::Display for CheckError {
 
 impl std::error::Error for CheckError {}
 
+impl Witness {
+    /// One sentence naming the concrete request, for answers whose shape has no field
+    /// for it (the API's `reasons`): `action s3:PutObject on arn:aws:s3:::b/k by
+    /// arn:aws:iam::111122223333:root with aws:SourceIp=10.0.0.1`.
+    pub fn describe(&self) -> String {
+        let mut text = format!("action {} on {}", self.action, self.resource);
+        if let Some(principal) = &self.principal {
+            text.push_str(" by ");
+            text.push_str(principal);
+        }
+        let mut first = true;
+        for (key, values) in &self.context {
+            text.push_str(if first { " with " } else { ", " });
+            first = false;
+            text.push_str(key);
+            text.push('=');
+            match values.as_slice() {
+                [one] => text.push_str(one),
+                many => {
+                    text.push('[');
+                    text.push_str(&many.join(", "));
+                    text.push(']');
+                }
+            }
+        }
+        text
+    }
+}
+
 /// `CheckNoNewAccess`: does `new_policy` allow any request `existing_policy` does not?
 pub fn check_no_new_access(
     new_policy: &str,

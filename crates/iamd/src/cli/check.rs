@@ -152,8 +152,8 @@ fn response_json(outcome: &CheckOutcome) -> Value {
     let mut body = Map::new();
     body.insert("result".into(), json!(outcome.result.as_str()));
     body.insert("message".into(), json!(outcome.message));
-    if !outcome.reasons.is_empty() {
-        let reasons: Vec<Value> = outcome
+    if !outcome.reasons.is_empty() || outcome.witness.is_some() {
+        let mut reasons: Vec<Value> = outcome
             .reasons
             .iter()
             .map(|r| {
@@ -168,6 +168,12 @@ fn response_json(outcome: &CheckOutcome) -> Value {
                 Value::Object(reason)
             })
             .collect();
+        // As the API answers: the example request as one more reason.
+        if let Some(witness) = &outcome.witness {
+            reasons.push(json!({
+                "description": format!("Example request allowed: {}.", witness.describe())
+            }));
+        }
         body.insert("reasons".into(), Value::Array(reasons));
     }
     Value::Object(body)

@@ -208,6 +208,14 @@ fn outcome(result: Result<CheckOutcome, CheckError>) -> AaResult<Value> {
             reason
         })
         .collect();
+    // AWS's response has no field for a concrete request, so the engine-confirmed
+    // example rides along as one more reason, without a statement.
+    let mut reasons = reasons;
+    if let Some(witness) = &outcome.witness {
+        reasons.push(json!({
+            "description": format!("Example request allowed: {}.", witness.describe())
+        }));
+    }
     Ok(json!({
         "result": outcome.result.as_str(),
         "message": outcome.message,
