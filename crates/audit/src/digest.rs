@@ -1,7 +1,10 @@
 //! Tamper evidence: the record hash chain and the signed digest files.
 //!
-//! Every record line extends a chain: `chain = SHA-256(previous chain ‖ line bytes)`,
-//! starting from 32 zero bytes and running across files and restarts. A digest covers
+//! Every record line extends a chain: `chain = SHA-256(previous chain ‖ SHA-256(line))`,
+//! starting from 32 zero bytes and running across files and restarts. Chaining the
+//! line's hash rather than its bytes lets the writer read each line once (the digest
+//! lists the same hash); digests of version 1, written before, chained the line bytes
+//! (`SHA-256(previous chain ‖ line bytes)`) and still verify. A digest covers
 //! the lines appended since the previous digest, all in one log file: it lists the
 //! SHA-256 of each line, the chain value before and after them, and the SHA-256 of the
 //! previous digest file, and is signed with the trail's Ed25519 key. A digest file is
@@ -13,10 +16,20 @@ use serde::{Deserialize, Serialize};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 
-pub const DIGEST_VERSION: u32 = 1;
+pub const DIGEST_VERSION: u32 = 2;
+/// The version whose chain ran over the line bytes.
+pub const DIGEST_VERSION_LINE_CHAIN: u32 = 1;
 pub const GENESIS: [u8; 32] = [0; 32];
 
-/// The next chain value after `line`.
+/// The next chain value after a line whose SHA-256 is `line_hash` (digest version 2).
+pub fn chain_next_hashed(previous: &[u8; 32], line_hash: &[u8; 32]) -> [u8; 32] {
+    let mut both = [0u8; 64];
+    both[..32].copy_from_slice(previous);
+    both[32..].copy_from_slice(line_hash);
+    sha256(&both)
+}
+
+/// The next chain value after `line` under digest version 1.
 pub fn chain_next(previous: &[u8; 32], line: &[u8]) -> [u8; 32] {
     let mut ctx = Context::new(&SHA256);
     ctx.update(previous);
@@ -146,7 +159,7 @@ mod tests {
             key_id: "k".into(),
             previous_digest_hash: None,
             previous_chain_hash: hex(&GENESIS),
-            chain_hash: hex(&chain_next(&GENESIS, b"line")),
+            chain_hash: hex(&chain_next_hashed(&GENESIS, &sha256(b"line"))),
             log_file: "log-00000001.jsonl".into(),
             first_line: 0,
             line_hashes: vec![hex(&sha256(b"line"))],

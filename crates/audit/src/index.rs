@@ -68,7 +68,7 @@ pub struct Event {
 }
 
 impl Event {
-    fn from_record(seq: u64, record: &Record, json: &str) -> Option<Self> {
+    fn from_record(seq: u64, record: &Record, json: Box<str>) -> Option<Self> {
         let account = record.recipient_account_id.clone()?;
         let time_millis = time::parse_iso8601(&record.event_time)?;
         Some(Event {
@@ -81,7 +81,7 @@ impl Event {
             username: record.lookup_username(),
             access_key_id: record.user_identity.access_key_id.clone(),
             resources: lookup_resources(record),
-            json: json.into(),
+            json,
             account,
         })
     }
@@ -197,14 +197,17 @@ impl EventIndex {
 
     /// Adds a record written as `json`. Records without an account are not indexed:
     /// no caller can see them.
-    pub fn insert(&self, record: &Record, json: &str) {
+    pub fn insert(&self, record: &Record, json: impl Into<Box<str>>) {
+        // The event is built before the lock is taken; only its sequence number
+        // depends on what the index holds.
+        let Some(mut event) = Event::from_record(0, record, json.into()) else {
+            return;
+        };
         let Ok(mut inner) = self.inner.write() else {
             return;
         };
         let seq = inner.next_seq;
-        let Some(event) = Event::from_record(seq, record, json) else {
-            return;
-        };
+        event.seq = seq;
         inner.next_seq += 1;
         if inner.events.is_empty() {
             inner.first_seq = seq;

@@ -61,10 +61,35 @@ fn civil(millis: i64) -> Civil {
 /// `2026-11-23T17:07:53Z`.
 pub fn iso8601(millis: i64) -> String {
     let c = civil(millis);
+    if (0..=9999).contains(&c.year) {
+        // Every record carries one: digits written directly, without the formatter.
+        let mut out = String::with_capacity(20);
+        push_digits(&mut out, c.year, 4);
+        out.push('-');
+        push_digits(&mut out, i64::from(c.month), 2);
+        out.push('-');
+        push_digits(&mut out, i64::from(c.day), 2);
+        out.push('T');
+        push_digits(&mut out, c.hour, 2);
+        out.push(':');
+        push_digits(&mut out, c.minute, 2);
+        out.push(':');
+        push_digits(&mut out, c.second, 2);
+        out.push('Z');
+        return out;
+    }
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         c.year, c.month, c.day, c.hour, c.minute, c.second
     )
+}
+
+/// Appends the `width` low decimal digits of a non-negative `value`, zero-padded.
+fn push_digits(out: &mut String, value: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10_i64.pow(place) % 10;
+        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    }
 }
 
 /// `yyyymmddThhmmssZ`, for file names.

@@ -13,6 +13,9 @@ use crate::record::Record;
 use crate::time;
 use crate::writer::{LogWriter, Options};
 
+/// Bytes reserved for one serialized record (a GetUser record is about 1 KiB).
+const LINE_CAPACITY: usize = 2048;
+
 pub struct AuditTrail {
     queue: Arc<Queue>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -43,16 +46,18 @@ impl AuditTrail {
     /// Records one event. Waits only when the writer is [`Options::queue_bytes`]
     /// behind (records are never dropped).
     pub fn append(&self, record: &Record) {
-        let line = match serde_json::to_string(record) {
-            Ok(line) => line,
-            Err(e) => {
-                tracing::error!(error = %e, "audit record not serialized");
-                return;
-            }
-        };
-        self.index.insert(record, &line);
-        if !self.queue.push(line.as_bytes()) {
+        // Sized for a typical record, so that serializing does not regrow the buffer.
+        let mut line = Vec::with_capacity(LINE_CAPACITY);
+        if let Err(e) = serde_json::to_writer(&mut line, record) {
+            tracing::error!(error = %e, "audit record not serialized");
+            return;
+        }
+        if !self.queue.push(&line) {
             tracing::error!("audit record after the trail was closed");
+        }
+        // serde_json writes UTF-8 only; the check cannot fail.
+        if let Ok(text) = String::from_utf8(line) {
+            self.index.insert(record, text);
         }
     }
 

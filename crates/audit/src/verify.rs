@@ -10,7 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
-use crate::digest::{self, chain_next, hex, sha256, unhex32, Digest};
+use crate::digest::{
+    self, chain_next, chain_next_hashed, hex, sha256, unhex32, Digest, DIGEST_VERSION_LINE_CHAIN,
+};
 use crate::keys::public_keys;
 use crate::layout::{self, LogFile};
 
@@ -35,6 +37,8 @@ impl Report {
 
 /// The lines one digest vouches for.
 struct Span {
+    /// The digest's version: how its chain runs (see [`crate::digest`]).
+    version: u32,
     first_line: u64,
     hashes: Vec<[u8; 32]>,
     chain_start: [u8; 32],
@@ -192,6 +196,7 @@ fn check_digests(dir: &Path, report: &mut Report) -> Result<BTreeMap<String, Vec
         ) {
             (Some(hashes), Some(chain_start), Some(chain_end)) => {
                 spans.entry(d.log_file.clone()).or_default().push(Span {
+                    version: d.digest_version,
                     first_line: d.first_line,
                     hashes,
                     chain_start,
@@ -343,7 +348,11 @@ fn check_chain(name: &str, lines: &layout::Lines, spans: &[Span], report: &mut R
             let Some(line) = lines.complete.get(first + i) else {
                 return;
             };
-            chain = chain_next(&chain, line);
+            chain = if span.version == DIGEST_VERSION_LINE_CHAIN {
+                chain_next(&chain, line)
+            } else {
+                chain_next_hashed(&chain, &sha256(line))
+            };
         }
         if chain != span.chain_end {
             report.problems.push(format!(

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant, SystemTime};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use crate::digest::{self, chain_next, hex, sha256, Digest, DIGEST_VERSION, GENESIS};
+use crate::digest::{self, chain_next_hashed, hex, sha256, Digest, DIGEST_VERSION, GENESIS};
 use crate::keys::DigestKey;
 use crate::layout::{self, LogFile};
 use crate::queue::Queue;
@@ -166,8 +166,9 @@ impl LogWriter {
         let chain_start = self.pos.chain;
         let mut hashes = Vec::with_capacity(uncovered.len());
         for line in uncovered {
-            self.pos.chain = chain_next(&self.pos.chain, line);
-            hashes.push(sha256(line));
+            let hash = sha256(line);
+            self.pos.chain = chain_next_hashed(&self.pos.chain, &hash);
+            hashes.push(hash);
         }
         self.sign(file.name(), start, chain_start, &hashes, true)
     }
@@ -228,8 +229,10 @@ impl LogWriter {
     }
 
     fn chain_line(&mut self, line: &[u8]) {
-        self.pos.chain = chain_next(&self.pos.chain, line);
-        self.pending.push(sha256(line));
+        // One pass over the line: the chain takes its hash, as the digest lists it.
+        let hash = sha256(line);
+        self.pos.chain = chain_next_hashed(&self.pos.chain, &hash);
+        self.pending.push(hash);
         self.file_bytes += line.len() as u64 + 1;
         self.file_lines += 1;
         self.unsynced += 1;

@@ -289,3 +289,75 @@ fn the_signing_key_is_stored_sealed_and_reopened() {
         .unwrap()
         .contains("wrong master key"));
 }
+
+#[test]
+fn a_trail_with_version_1_digests_verifies_and_carries_on() {
+    use audit::digest::{self, Digest, DIGEST_VERSION_LINE_CHAIN, GENESIS};
+    let dir = tempfile::tempdir().unwrap();
+    let key = DigestKey::load_or_create(dir.path(), &PlainSealer).unwrap();
+    // What an earlier release left: one log file whose digest chains the line bytes.
+    let lines: Vec<String> = (0..3)
+        .map(|i| serde_json::to_string(&record(i)).unwrap())
+        .collect();
+    let mut chain = GENESIS;
+    for line in &lines {
+        chain = digest::chain_next(&chain, line.as_bytes());
+    }
+    let log = audit::layout::log_name(1);
+    write_log(
+        &dir.path().join(&log),
+        format!("{}\n", lines.join("\n")).as_bytes(),
+    );
+    let d = Digest {
+        digest_version: DIGEST_VERSION_LINE_CHAIN,
+        sequence: 1,
+        digest_time: "2026-11-23T17:00:00Z".into(),
+        key_id: key.id.clone(),
+        previous_digest_hash: None,
+        previous_chain_hash: digest::hex(&GENESIS),
+        chain_hash: digest::hex(&chain),
+        log_file: log,
+        first_line: 0,
+        line_hashes: lines
+            .iter()
+            .map(|l| digest::hex(&digest::sha256(l.as_bytes())))
+            .collect(),
+        recovered: false,
+    };
+    let signed = digest::encode_signed(&d, &key.pair).unwrap();
+    std::fs::write(dir.path().join(audit::layout::digest_name(1)), signed).unwrap();
+    let old = audit::verify::verify(dir.path()).unwrap();
+    assert!(old.is_intact(), "{:?}", old.problems);
+    assert_eq!(old.records, 3);
+
+    // The current release continues the chain with version 2 digests.
+    let trail = AuditTrail::open(options(dir.path()), key).unwrap();
+    for i in 3..6 {
+        trail.append(&record(i));
+    }
+    trail.close();
+    let after = audit::verify::verify(dir.path()).unwrap();
+    assert!(after.is_intact(), "{:?}", after.problems);
+    assert_eq!(after.records, 6);
+
+    // A version 1 digest still catches a chain value that does not follow.
+    let mut forged = d.clone();
+    forged.chain_hash = digest::hex(&digest::chain_next_hashed(&GENESIS, &GENESIS));
+    let bytes = digest::encode_signed(
+        &forged,
+        &DigestKey::load_or_create(dir.path(), &PlainSealer)
+            .unwrap()
+            .pair,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(audit::layout::digest_name(1)), bytes).unwrap();
+    let report = audit::verify::verify(dir.path()).unwrap();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("chain value does not match")),
+        "{:?}",
+        report.problems
+    );
+}
