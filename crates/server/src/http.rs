@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -117,20 +118,8 @@ async fn query(
                 error = "RequestEntityTooLarge",
                 "request refused"
             );
-            let headers: Vec<(&str, &[u8])> = parts
-                .headers
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_bytes()))
-                .collect();
-            let incoming = Incoming {
-                method: parts.method.as_str(),
-                path: parts.uri.path(),
-                query: parts.uri.query().unwrap_or(""),
-                headers: &headers,
-                body: &[],
-                source_ip: peer.ip(),
-                secure_transport: false,
-            };
+            let headers = header_pairs(&parts);
+            let incoming = incoming_request(&parts, &headers, &[], peer);
             let facts = crate::audit_trail::CallFacts {
                 event_source: crate::audit_trail::IAM_SOURCE,
                 action: None,
@@ -150,20 +139,8 @@ async fn query(
             );
         }
     };
-    let headers: Vec<(&str, &[u8])> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
-        .collect();
-    let incoming = Incoming {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        headers: &headers,
-        body: &body,
-        source_ip: peer.ip(),
-        secure_transport: false,
-    };
+    let headers = header_pairs(&parts);
+    let incoming = incoming_request(&parts, &headers, &body, peer);
     let cloudtrail_operation = parts
         .headers
         .get("x-amz-target")
@@ -182,16 +159,7 @@ async fn query(
         }
     };
     record(&state, service, &answer, started.elapsed());
-    tracing::info!(
-        request_id,
-        action = answer.action.as_deref().unwrap_or("-"),
-        principal = answer.principal.as_deref().unwrap_or("-"),
-        decision = answer.decision,
-        status = answer.status,
-        error = answer.error_code.as_deref().unwrap_or("-"),
-        latency_us = started.elapsed().as_micros() as u64,
-        "request"
-    );
+    log_request(&request_id, &answer, started);
     typed_response(answer.status, answer.body, &request_id, content_type)
 }
 
@@ -255,20 +223,8 @@ async fn access_analyzer(
             return json_response(&answer, &request_id);
         }
     };
-    let headers: Vec<(&str, &[u8])> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
-        .collect();
-    let incoming = Incoming {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        headers: &headers,
-        body: &body,
-        source_ip: peer.ip(),
-        secure_transport: false,
-    };
+    let headers = header_pairs(&parts);
+    let incoming = incoming_request(&parts, &headers, &body, peer);
     let answer = crate::access_analyzer::handle(&state, &incoming, &request_id).await;
     record(
         &state,
@@ -276,6 +232,40 @@ async fn access_analyzer(
         &answer,
         started.elapsed(),
     );
+    log_request(&request_id, &answer, started);
+    json_response(&answer, &request_id)
+}
+
+/// The request's headers as the pipeline reads them (name, raw value).
+fn header_pairs(parts: &Parts) -> Vec<(&str, &[u8])> {
+    parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect()
+}
+
+/// What every front sees of an HTTP request.
+fn incoming_request<'a>(
+    parts: &'a Parts,
+    headers: &'a [(&'a str, &'a [u8])],
+    body: &'a [u8],
+    peer: SocketAddr,
+) -> Incoming<'a> {
+    Incoming {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers,
+        body,
+        source_ip: peer.ip(),
+        secure_transport: false,
+    }
+}
+
+/// The access-log line of an answered request; its `request_id` is the
+/// `x-amzn-requestid` header's and the audit record's.
+fn log_request(request_id: &str, answer: &Answer, started: Instant) {
     tracing::info!(
         request_id,
         action = answer.action.as_deref().unwrap_or("-"),
@@ -286,7 +276,6 @@ async fn access_analyzer(
         latency_us = started.elapsed().as_micros() as u64,
         "request"
     );
-    json_response(&answer, &request_id)
 }
 
 /// The request in `/metrics`: its service, action, status, latency and decision.
