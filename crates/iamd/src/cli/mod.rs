@@ -2,6 +2,7 @@
 pub mod account;
 pub mod audit;
 pub mod check;
+pub mod data_dir;
 pub mod log_writer;
 pub mod logging;
 pub mod serve;

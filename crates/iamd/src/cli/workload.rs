@@ -5,8 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use server::bootstrap;
-use server::config::{self, Settings};
+use super::data_dir::with_store;
 use server::workload::container;
 use store::api::*;
 use store::{NewWorkloadBinding, SqliteStore, WorkloadBinding, WorkloadKind};
@@ -56,50 +55,6 @@ pub struct UnbindArgs {
     pub common: Common,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// Opens the data dir and runs `action` on the store; prints its error and returns the
-/// exit status.
-fn with_store<F>(common: Common, action: F) -> u8
-where
-    F: AsyncFnOnce(&SqliteStore, &server::Config) -> Result<(), String>,
-{
-    let flags = Settings {
-        data_dir: common.data_dir,
-        ..Settings::default()
-    };
-    let config = match config::load(flags, common.config.as_deref(), env) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("iamd: {e}");
-            return 2;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("iamd: cannot start the runtime: {e}");
-            return 1;
-        }
-    };
-    let result = runtime.block_on(async {
-        let store = bootstrap::open_store(&config.data_dir, &env)?;
-        action(&store, &config).await
-    });
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("iamd: {e}");
-            1
-        }
-    }
-}
-
 /// The account named, or the only one.
 async fn account(store: &SqliteStore, requested: Option<String>) -> Result<String, String> {
     if let Some(id) = requested {
@@ -125,76 +80,83 @@ pub fn bind(args: BindArgs) -> u8 {
         account_id,
         common,
     } = args;
-    with_store(common, async move |store, config| {
-        let account_id = account(store, account_id).await?;
-        if name.is_empty() || name.len() > 128 {
-            return Err("a workload name has 1 to 128 characters".to_owned());
-        }
-        let (kind, target, token) = match (instance_profile, role) {
-            (Some(profile), _) => {
-                store
-                    .get_instance_profile(&account_id, &profile)
-                    .await
-                    .map_err(|e| e.message)?;
-                (WorkloadKind::Imds, profile, None)
+    with_store(
+        common.data_dir,
+        common.config,
+        async move |store, config| {
+            let account_id = account(store, account_id).await?;
+            if name.is_empty() || name.len() > 128 {
+                return Err("a workload name has 1 to 128 characters".to_owned());
             }
-            (None, Some(role)) => {
-                store
-                    .get_role(&account_id, &role)
-                    .await
-                    .map_err(|e| e.message)?;
-                (WorkloadKind::Container, role, Some(container::new_token()))
-            }
-            (None, None) => return Err("name --instance-profile or --role".to_owned()),
-        };
-        let listen = match listen {
-            Some(text) => {
-                let addr: SocketAddr = text
-                    .parse()
-                    .map_err(|_| format!("--listen: not a socket address: {text}"))?;
-                if addr.port() == 0 {
-                    return Err("--listen: the workload must know the port; 0 is not one".into());
+            let (kind, target, token) = match (instance_profile, role) {
+                (Some(profile), _) => {
+                    store
+                        .get_instance_profile(&account_id, &profile)
+                        .await
+                        .map_err(|e| e.message)?;
+                    (WorkloadKind::Imds, profile, None)
                 }
-                Some(addr.to_string())
-            }
-            None => None,
-        };
-        // The server would refuse to start with both; say so now.
-        if let Some(declared) = config.workloads.iter().find(|w| {
-            w.name.to_lowercase() == name.to_lowercase() || (listen.is_some() && w.listen == listen)
-        }) {
-            return Err(format!(
+                (None, Some(role)) => {
+                    store
+                        .get_role(&account_id, &role)
+                        .await
+                        .map_err(|e| e.message)?;
+                    (WorkloadKind::Container, role, Some(container::new_token()))
+                }
+                (None, None) => return Err("name --instance-profile or --role".to_owned()),
+            };
+            let listen = match listen {
+                Some(text) => {
+                    let addr: SocketAddr = text
+                        .parse()
+                        .map_err(|_| format!("--listen: not a socket address: {text}"))?;
+                    if addr.port() == 0 {
+                        return Err(
+                            "--listen: the workload must know the port; 0 is not one".into()
+                        );
+                    }
+                    Some(addr.to_string())
+                }
+                None => None,
+            };
+            // The server would refuse to start with both; say so now.
+            if let Some(declared) = config.workloads.iter().find(|w| {
+                w.name.to_lowercase() == name.to_lowercase()
+                    || (listen.is_some() && w.listen == listen)
+            }) {
+                return Err(format!(
                 "the configuration file declares the workload {} with that name or listen address",
                 declared.name
             ));
-        }
-        let binding = store
-            .create_workload_binding(NewWorkloadBinding {
-                name,
-                kind,
-                account_id,
-                target,
-                listen,
-                token_sha256: token.as_ref().map(|(_, hash)| hash.clone()),
-            })
-            .await
-            .map_err(|e| e.message)?;
-        print_binding(&binding);
-        if let Some(listen) = &binding.listen {
-            println!("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{listen}/");
-        }
-        if let Some((token, _)) = token {
-            println!(
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{}{}",
-                config.listen,
-                container::PATH
-            );
-            // Shown once: only its hash is stored.
-            println!("AWS_CONTAINER_AUTHORIZATION_TOKEN={token}");
-            println!("(the token is shown once; keep it now)");
-        }
-        Ok(())
-    })
+            }
+            let binding = store
+                .create_workload_binding(NewWorkloadBinding {
+                    name,
+                    kind,
+                    account_id,
+                    target,
+                    listen,
+                    token_sha256: token.as_ref().map(|(_, hash)| hash.clone()),
+                })
+                .await
+                .map_err(|e| e.message)?;
+            print_binding(&binding);
+            if let Some(listen) = &binding.listen {
+                println!("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{listen}/");
+            }
+            if let Some((token, _)) = token {
+                println!(
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{}{}",
+                    config.listen,
+                    container::PATH
+                );
+                // Shown once: only its hash is stored.
+                println!("AWS_CONTAINER_AUTHORIZATION_TOKEN={token}");
+                println!("(the token is shown once; keep it now)");
+            }
+            Ok(())
+        },
+    )
 }
 
 fn print_binding(b: &WorkloadBinding) {
@@ -209,36 +171,44 @@ fn print_binding(b: &WorkloadBinding) {
 }
 
 pub fn list(args: ListArgs) -> u8 {
-    with_store(args.common, async |store, _| {
-        let bindings = store
-            .list_workload_bindings()
-            .await
-            .map_err(|e| e.message)?;
-        println!("NAME\tKIND\tACCOUNT\tTARGET\tLISTEN\tWORKLOAD ID\tCREATED");
-        for b in bindings {
-            println!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                b.name,
-                b.kind.as_str(),
-                b.account_id,
-                b.target,
-                b.listen.as_deref().unwrap_or("-"),
-                b.workload_id,
-                b.created.iso8601()
-            );
-        }
-        Ok(())
-    })
+    with_store(
+        args.common.data_dir,
+        args.common.config,
+        async |store, _| {
+            let bindings = store
+                .list_workload_bindings()
+                .await
+                .map_err(|e| e.message)?;
+            println!("NAME\tKIND\tACCOUNT\tTARGET\tLISTEN\tWORKLOAD ID\tCREATED");
+            for b in bindings {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    b.name,
+                    b.kind.as_str(),
+                    b.account_id,
+                    b.target,
+                    b.listen.as_deref().unwrap_or("-"),
+                    b.workload_id,
+                    b.created.iso8601()
+                );
+            }
+            Ok(())
+        },
+    )
 }
 
 pub fn unbind(args: UnbindArgs) -> u8 {
     let name = args.name;
-    with_store(args.common, async move |store, _| {
-        store
-            .delete_workload_binding(&name)
-            .await
-            .map_err(|e| e.message)?;
-        println!("unbound: {name}");
-        Ok(())
-    })
+    with_store(
+        args.common.data_dir,
+        args.common.config,
+        async move |store, _| {
+            store
+                .delete_workload_binding(&name)
+                .await
+                .map_err(|e| e.message)?;
+            println!("unbound: {name}");
+            Ok(())
+        },
+    )
 }
